@@ -1,0 +1,1 @@
+"""The project's Scrapy commands (COMMANDS_MODULE); they replace built-ins of the same name."""

@@ -1,0 +1,167 @@
+"""The article parser every CMS family configures: structured data first, then the markup.
+
+A family (``onecms.py``) states its templates' selectors; a site states only what differs (its
+lead prefixes, say). Parsing is pure: (html, url) in, the article's fields out; no Scrapy, no
+network, no clock.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from parsel import Selector
+
+from crawler.bylines import parse_byline, strip_lead_prefix
+from crawler.dates import parse_datetime, to_iso
+from crawler.related import DEFAULT_HEADINGS, find_related_blocks
+from crawler.structured import read_structured_data
+from crawler.text import clean_text, images, paragraphs, text_of
+from crawler.urls import choose_canonical
+
+
+class NoArticle(ValueError):
+    """The page holds no article; the message says why."""
+
+
+# Inside any body: what is never prose.
+COMMON_BODY_DROP = (
+    "script",
+    "style",
+    "figure",
+    "table.picture",
+    "table.image",
+    ".caption",
+    "[class*=share]",
+    "[class*=social]",
+    "[class*=comment]",
+    "[class*=advert]",
+    "[class*=banner]",
+    "[id*=ads]",
+    ".ads",
+)
+COMMON_CAPTIONS = ("figcaption", ".caption", "td.caption", ".image-caption", ".PhotoCMS_Caption")
+
+
+@dataclass(frozen=True)
+class Template:
+    """The selectors of one page template; each list is tried in order, first match wins."""
+
+    name: str
+    title: Sequence[str]
+    body: Sequence[str]
+    lead: Sequence[str] = ()
+    byline: Sequence[str] = ()
+    time: Sequence[str] = ()
+    section: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    body_drop: Sequence[str] = ()
+    captions: Sequence[str] = COMMON_CAPTIONS
+
+
+def _first(sel: Selector, selectors: Sequence[str]) -> Selector | None:
+    for css in selectors:
+        found = sel.css(css)
+        if found:
+            return found[0]
+    return None
+
+
+def _first_text(sel: Selector, selectors: Sequence[str]) -> str:
+    for css in selectors:
+        for found in sel.css(css):
+            text = text_of(found)
+            if text:
+                return text
+    return ""
+
+
+def _all_texts(sel: Selector, selectors: Sequence[str]) -> list[str]:
+    for css in selectors:
+        texts = [t for t in (text_of(s) for s in sel.css(css)) if t]
+        if texts:
+            return list(dict.fromkeys(texts))
+    return []
+
+
+_BREADCRUMB_HOME = frozenset({"trang chủ", "home", "trang chu"})
+
+
+@dataclass
+class ArticleParser:
+    """Reads an article page of one CMS family; configured per site where the site differs."""
+
+    name: str
+    templates: Sequence[Template]
+    lead_prefixes: Sequence[str] = ()
+    related_headings: Sequence[str] = DEFAULT_HEADINGS
+    language: str = "vi"
+    extra_body_drop: Sequence[str] = field(default=())
+
+    def template_for(self, sel: Selector) -> Template | None:
+        """The first template whose title and body are both on the page."""
+        for template in self.templates:
+            if _first(sel, template.title) is not None and _first(sel, template.body) is not None:
+                return template
+        return None
+
+    def parse(self, html: str, url: str) -> dict:
+        """The article's fields, or NoArticle with the reason."""
+        sel = Selector(text=html)
+        data = read_structured_data(sel)
+        template = self.template_for(sel)
+        if template is None:
+            raise NoArticle(f"no {self.name} template matches (title and body not found)")
+
+        title = _first_text(sel, template.title) or clean_text(data.headline)
+        lead_text = _first_text(sel, template.lead) or clean_text(data.description)
+        lead, _ = strip_lead_prefix(lead_text, self.lead_prefixes)
+
+        byline_raw = _first_text(sel, template.byline)
+        byline = parse_byline(byline_raw)
+        authors = list(byline.authors)
+        source = byline.source
+        if not byline_raw:
+            for name in data.authors:
+                authors.extend(a for a in parse_byline(name).authors if a not in authors)
+            source = source or next(iter(data.organizations), None)
+
+        published_raw = _first_text(sel, template.time).strip(" |") or None
+        published = parse_datetime(data.published) or parse_datetime(published_raw)
+        updated = parse_datetime(data.modified)
+
+        related = find_related_blocks(sel.root, url, self.related_headings)
+        body_sel = _first(sel, template.body)
+        body_images = images(body_sel, url, template.captions)
+        for block in related:
+            # An in-body related box is related links, not prose.
+            if body_sel.root in block.element.iterancestors():
+                block.element.getparent().remove(block.element)
+        body_paragraphs = paragraphs(
+            body_sel, (*COMMON_BODY_DROP, *template.body_drop, *self.extra_body_drop)
+        )
+        if body_paragraphs and lead and body_paragraphs[0] in (lead, lead_text):
+            body_paragraphs = body_paragraphs[1:]
+        if not title:
+            raise NoArticle("no title")
+        if not body_paragraphs:
+            raise NoArticle("no body text")
+
+        breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
+        breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
+        return {
+            "url": choose_canonical(url, data.canonical),
+            "title": title,
+            "lead": lead or None,
+            "authors": authors,
+            "source": source,
+            "byline_raw": byline_raw or None,
+            "published_at": to_iso(published) if published else None,
+            "published_raw": published_raw,
+            "updated_at": to_iso(updated) if updated else None,
+            "section": (breadcrumb[-1] if breadcrumb else None) or data.section,
+            "tags": _all_texts(sel, template.tags),
+            "images": [{"url": i.url, "caption": i.caption} for i in body_images],
+            "related": [block.as_dict() for block in related],
+            "body": "\n\n".join(body_paragraphs),
+            "language": self.language,
+            "extractor": self.name,
+        }

@@ -1,0 +1,150 @@
+"""Related-links blocks ("Nổi bật", "Đừng bỏ lỡ", "Tin liên quan", ...), found by their heading.
+
+Headings are the one thing such blocks share across sites and redesigns; their classes are not.
+A block is the links that follow its heading inside the nearest ancestor holding links, up to
+the next heading.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.text import clean_text
+
+DEFAULT_HEADINGS = (
+    "Nổi bật",
+    "Tin nổi bật",
+    "Đừng bỏ lỡ",
+    "Tin liên quan",
+    "Bài liên quan",
+    "Bài viết liên quan",
+    "Tin bài liên quan",
+    "Đọc thêm",
+    "Xem thêm",
+    "Tin cùng chuyên mục",
+    "Cùng chuyên mục",
+    "Tin khác",
+    "Các tin khác",
+    "Có thể bạn quan tâm",
+    "Đọc nhiều",
+    "Xem nhiều",
+    "Tin mới",
+    "Tin mới nhất",
+    "Mới nhất",
+)
+
+# A heading is short; a longer text that merely starts with "Xem thêm" is prose.
+_MAX_HEADING_CHARS = 40
+# Chrome whose headings are menus, not blocks of an article.
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "menu", "form", "select", "option"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass
+class RelatedBlock:
+    name: str
+    links: list[dict[str, str]]
+    element: etree._Element = field(repr=False, compare=False)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "links": self.links}
+
+
+def _heading_key(text: str) -> str:
+    return clean_text(text).rstrip(" :").casefold()
+
+
+def _is_title(el: etree._Element) -> bool:
+    classes = (el.get("class") or "").lower()
+    return el.tag in _HEADING_TAGS or "title" in classes or "head" in classes
+
+
+def _is_heading(el: etree._Element, wanted: set[str]) -> bool:
+    text = clean_text(el.text_content())
+    if len(text) > _MAX_HEADING_CHARS or _heading_key(text) not in wanted:
+        return False
+    if any(ancestor.tag in _CHROME_TAGS for ancestor in el.iterancestors()):
+        return False
+    is_link = el.tag == "a" or el.find(".//a") is not None
+    if is_link or any(a.tag == "a" for a in el.iterancestors()):
+        # A link reading "Xem thêm" is a menu item or a "more" button, unless it titles a block.
+        return any(_is_title(node) for node in (el, el.getparent()) if node is not None)
+    return True
+
+
+def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._Element]:
+    """Heading elements in page order, the outermost of nested ones (<h3><span>X</span></h3>).
+
+    Candidates come from the page's text nodes, so the cost is one pass over the text.
+    """
+    found: list[etree._Element] = []
+    for text in root.xpath("//text()[string-length(normalize-space()) > 0]"):
+        if text.is_tail or _heading_key(text) not in wanted:
+            continue
+        el = text.getparent()
+        while (parent := el.getparent()) is not None and _heading_key(
+            parent.text_content()
+        ) in wanted:
+            el = parent
+        if el not in found and _is_heading(el, wanted):
+            found.append(el)
+    return found
+
+
+def _block_links(
+    heading: etree._Element, headings: list[etree._Element], base_url: str
+) -> tuple[etree._Element | None, list[dict[str, str]]]:
+    """The container of the heading's block and its links (absolute, deduplicated, titled)."""
+    others = [h for h in headings if h is not heading]
+    node = heading
+    for _ in range(8):
+        container = node.getparent()
+        if container is None:
+            return None, []
+        anchors = [
+            a for a in container.iter("a") if heading not in a.iterancestors() and a is not heading
+        ]
+        if anchors:
+            break
+        node = container
+    else:
+        return None, []
+
+    # Keep the anchors after this heading and before the next one, in document order.
+    order = {el: i for i, el in enumerate(container.iter())}
+    start = order[heading]
+    stops = [order[h] for h in others if h in order and order[h] > start]
+    stop = min(stops, default=len(order))
+    anchors = [a for a in anchors if start < order[a] < stop]
+
+    links: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for anchor in anchors:
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
+        url = urljoin(base_url, href)
+        if not title or url in seen:
+            continue
+        seen.add(url)
+        links.append({"url": url, "title": title})
+    return container, links
+
+
+def find_related_blocks(
+    root: etree._Element, base_url: str, headings: Iterable[str] = DEFAULT_HEADINGS
+) -> list[RelatedBlock]:
+    """The related-links blocks of a page, in page order; a heading without links is no block."""
+    wanted = {_heading_key(h) for h in headings}
+    heading_elements = _outermost_headings(root, wanted)
+    blocks = []
+    for heading in heading_elements:
+        container, links = _block_links(heading, heading_elements, base_url)
+        if links:
+            blocks.append(
+                RelatedBlock(clean_text(heading.text_content()).rstrip(" :"), links, container)
+            )
+    return blocks

@@ -1,0 +1,160 @@
+"""The seen store: canonical URLs and content fingerprints of every article written, across runs.
+
+SQLite under ``DATA_DIR``, 16-byte keys in ``WITHOUT ROWID`` tables: constant memory and about
+23 MB per million articles. The JSON-lines files are the truth and the store follows them:
+each output file's size is recorded in the same transaction as the keys of the lines written up
+to it, so at start-up the lines that a killed run wrote but did not record are read back and
+recorded, and a torn last line is cut off. Nothing is marked seen before its line is on disk,
+and nothing on disk is missed.
+"""
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (key BLOB PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contents (key BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def content_key(content_hash: str) -> bytes:
+    return bytes.fromhex(content_hash)
+
+
+class SeenStore:
+    """Built by Scrapy as an extension, so the spider and the pipelines share one store."""
+
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / "seen.sqlite3"
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        # WAL with NORMAL sync: a lost transaction after a power cut rolls back the file sizes
+        # with the keys, and start-up recovery reads those lines again.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.recovered = self.recover()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "SeenStore":
+        store = cls(crawler.settings.get("DATA_DIR") or "data")
+        if store.recovered:
+            crawler.stats.set_value("seen_store/recovered_lines", store.recovered)
+        crawler.signals.connect(store.close, signal=signals.spider_closed)
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def has_url(self, url: str) -> bool:
+        return self._url_content(url_key(url)) is not None
+
+    def _url_content(self, key: bytes) -> bytes | None:
+        row = self.db.execute("SELECT content FROM urls WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def url_content_changed(self, url: str, content_hash: str) -> bool | None:
+        """None when the URL was never written; else whether its content differs now."""
+        known = self._url_content(url_key(url))
+        return None if known is None else known != content_key(content_hash)
+
+    def has_content(self, content_hash: str) -> bool:
+        key = content_key(content_hash)
+        return (
+            self.db.execute("SELECT 1 FROM contents WHERE key = ?", (key,)).fetchone() is not None
+        )
+
+    def record(self, url: str, content_hash: str, file: Path, size: int) -> None:
+        """Mark an article seen, with its file's size now that its line is durably written."""
+        with self._transaction():
+            self._insert(url, content_hash)
+            self._set_size(file, size)
+
+    def _insert(self, url: str, content_hash: str) -> None:
+        key = content_key(content_hash)
+        self.db.execute(
+            "INSERT INTO urls (key, content) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET content = excluded.content",
+            (url_key(url), key),
+        )
+        self.db.execute("INSERT OR IGNORE INTO contents (key) VALUES (?)", (key,))
+
+    def _set_size(self, file: Path, size: int) -> None:
+        self.db.execute(
+            "INSERT INTO files (path, size) VALUES (?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET size = excluded.size",
+            (self._relative(file), size),
+        )
+
+    def _relative(self, file: Path) -> str:
+        return Path(os.path.relpath(file, self.data_dir)).as_posix()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        # sqlite3's own context manager neither begins a transaction nor takes the write lock.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def recover(self) -> int:
+        """Record lines written after the store last heard of them; cut torn last lines.
+
+        Returns how many lines were recovered.
+        """
+        known = dict(self.db.execute("SELECT path, size FROM files").fetchall())
+        recovered = 0
+        for file in sorted(self.data_dir.glob("*/*.jsonl")):
+            size = file.stat().st_size
+            done = known.get(self._relative(file), 0)
+            if size == done:
+                continue
+            if size < done:
+                logger.warning("%s is shorter than recorded (%d < %d bytes)", file, size, done)
+                done = 0
+            recovered += self._recover_file(file, done)
+        return recovered
+
+    def _recover_file(self, file: Path, offset: int) -> int:
+        with open(file, "rb+") as stream:
+            stream.seek(offset)
+            tail = stream.read()
+            complete = tail.rfind(b"\n") + 1
+            lines = tail[:complete].splitlines()
+            with self._transaction():
+                for number, line in enumerate(lines, 1):
+                    try:
+                        article = json.loads(line)
+                        self._insert(article["url"], article["content_hash"])
+                    except (ValueError, KeyError, TypeError) as error:
+                        logger.error(
+                            "%s: unreadable line %d after byte %d: %s", file, number, offset, error
+                        )
+                if complete < len(tail):
+                    logger.warning(
+                        "cutting a torn last line of %d bytes from %s", len(tail) - complete, file
+                    )
+                    stream.truncate(offset + complete)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                self._set_size(file, offset + complete)
+        if lines:
+            logger.info("recovered %d written but unrecorded lines of %s", len(lines), file)
+        return len(lines)

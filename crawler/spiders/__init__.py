@@ -1,0 +1,1 @@
+"""One module per site; what they share is in base.py (discovery, arguments) and the parsers."""

@@ -1,0 +1,171 @@
+"""Structured data of an article page: JSON-LD, ``article:*`` / OpenGraph meta and microdata.
+
+The most trusted source of an article's fields: publishers fill it for search engines, and it
+survives redesigns that break selectors.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from parsel import Selector
+
+from crawler.text import clean_text
+
+# schema.org types that describe an article page's main content.
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "LiveBlogPosting",
+        "BlogPosting",
+        "Report",
+    }
+)
+PERSON_TYPES = frozenset({"Person"})
+
+
+@dataclass
+class StructuredData:
+    """What the page declares about itself; every field may be empty."""
+
+    headline: str | None = None
+    description: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    section: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    breadcrumb: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    language: str | None = None
+
+    @property
+    def is_article(self) -> bool:
+        return bool(self.headline)
+
+
+def _types(node: dict) -> set[str]:
+    kind = node.get("@type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {k for k in kind if isinstance(k, str)}
+    return set()
+
+
+def _walk_json_ld(data: object):
+    """Every dict in a JSON-LD document, following lists and ``@graph``."""
+    if isinstance(data, list):
+        for node in data:
+            yield from _walk_json_ld(node)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_json_ld(data["@graph"])
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    return clean_text(Selector(text=f"<p>{value}</p>").xpath("string()").get()) or None
+
+
+def json_ld_nodes(sel: Selector) -> list[dict]:
+    """All JSON-LD nodes of the page; a script that is not valid JSON is skipped."""
+    nodes = []
+    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        nodes.extend(_walk_json_ld(data))
+    return nodes
+
+
+def _meta(sel: Selector, *names: str) -> str | None:
+    for name in names:
+        value = sel.xpath(
+            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
+        ).get()
+        if value and value.strip():
+            return clean_text(value)
+    return None
+
+
+def _keywords(value: object) -> list[str]:
+    words = []
+    for item in _as_list(value):
+        if isinstance(item, str):
+            words.extend(w for w in (clean_text(p) for p in item.split(",")) if w)
+    return words
+
+
+def read_structured_data(sel: Selector) -> StructuredData:
+    """Read the page's structured data, JSON-LD first, then meta tags and microdata."""
+    data = StructuredData()
+    for node in json_ld_nodes(sel):
+        types = _types(node)
+        if types & ARTICLE_TYPES and not data.headline:
+            data.headline = _text(node.get("headline")) or _text(node.get("name"))
+            data.description = _text(node.get("description"))
+            data.published = _text(node.get("datePublished")) or _text(node.get("dateCreated"))
+            data.modified = _text(node.get("dateModified"))
+            for author in _as_list(node.get("author")):
+                name = _text(author)
+                if not name:
+                    continue
+                is_person = not isinstance(author, dict) or _types(author) <= PERSON_TYPES
+                (data.authors if is_person else data.organizations).append(name)
+            data.section = _text(next(iter(_as_list(node.get("articleSection"))), None))
+            data.keywords = _keywords(node.get("keywords"))
+            data.language = _text(node.get("inLanguage"))
+            page = node.get("mainEntityOfPage")
+            url = page.get("@id") if isinstance(page, dict) else page
+            if isinstance(url, str):
+                data.canonical.append(url)
+        elif "BreadcrumbList" in types and not data.breadcrumb:
+            items = sorted(
+                (i for i in _as_list(node.get("itemListElement")) if isinstance(i, dict)),
+                key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0,
+            )
+            data.breadcrumb = [
+                n for n in (_text(i.get("name") or i.get("item")) for i in items) if n
+            ]
+
+    data.headline = data.headline or _meta(sel, "og:title", "twitter:title", "headline")
+    data.description = data.description or _meta(sel, "og:description", "description")
+    data.published = data.published or _meta(
+        sel, "article:published_time", "datePublished", "pubdate", "og:article:published_time"
+    )
+    data.modified = data.modified or _meta(sel, "article:modified_time", "dateModified", "lastmod")
+    data.section = data.section or _meta(sel, "article:section", "articleSection")
+    if not data.keywords:
+        data.keywords = [
+            clean_text(t) for t in sel.xpath('//meta[@property="article:tag"]/@content').getall()
+        ]
+    data.language = data.language or sel.xpath("/html/@lang").get() or _meta(sel, "og:locale")
+    data.canonical[:0] = [
+        u
+        for u in (
+            sel.xpath('//link[@rel="canonical"]/@href').get(),
+            _meta(sel, "og:url"),
+        )
+        if u
+    ]
+    return data
