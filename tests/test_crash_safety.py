@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from sitegen import build_site
 
 from crawler.items import article_schema
-from sitegen import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 800

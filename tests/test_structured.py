@@ -1,6 +1,7 @@
 """Tests of crawler.structured: JSON-LD and meta tags of an article page."""
 
 import json
+import unicodedata
 
 from parsel import Selector
 
@@ -226,8 +227,6 @@ def test_entities_and_tags_inside_json_ld_strings_cleaned() -> None:
 
 
 def test_nfd_text_in_json_ld_composed() -> None:
-    import unicodedata
-
     article = {"@type": "NewsArticle", "headline": unicodedata.normalize("NFD", "Hồ Tây")}
     assert read_structured_data(page(article)).headline == "Hồ Tây"
 
