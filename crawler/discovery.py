@@ -93,6 +93,8 @@ def period_end(url: str) -> datetime | None:
     if not match:
         return None
     year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+    if not 1 <= month <= 12:  # "-2024-13" is no month, though the arithmetic below takes it
+        return None
     try:
         if day:
             start = datetime(year, month, int(day), tzinfo=VN_TZ)
@@ -157,10 +159,10 @@ def listing_links(
     time_css = ",".join(rules.item_time)
     for css in rules.item:
         for item in sel.css(css):
-            times = (
-                parse_datetime(clean_text(t.xpath("string()").get())) for t in item.css(time_css)
-            )
-            when = next((d for d in times if d), None) if time_css else None
+            # css("") raises: a CMS without a time rule has undated items.
+            boxes = item.css(time_css) if time_css else ()
+            times = (parse_datetime(clean_text(t.xpath("string()").get())) for t in boxes)
+            when = next((d for d in times if d), None)
             for href in item.css("a::attr(href)").getall():
                 dated.setdefault(urljoin(base_url, href.strip()), when)
     links = [Link(url, date) for url, date in dated.items()]

@@ -138,12 +138,14 @@ class SeenStore:
             tail = stream.read()
             complete = tail.rfind(b"\n") + 1
             lines = tail[:complete].splitlines()
+            recovered = 0  # unreadable lines are logged, not counted
             with self._transaction():
                 for number, line in enumerate(lines, 1):
                     try:
                         article = json.loads(line)
                         self._insert(article["url"], article["content_hash"])
-                    except (ValueError, KeyError, TypeError) as error:
+                        recovered += 1
+                    except (ValueError, KeyError, TypeError, AttributeError) as error:
                         logger.error(
                             "%s: unreadable line %d after byte %d: %s", file, number, offset, error
                         )
@@ -155,6 +157,6 @@ class SeenStore:
                     stream.flush()
                     os.fsync(stream.fileno())
                 self._set_size(file, offset + complete)
-        if lines:
-            logger.info("recovered %d written but unrecorded lines of %s", len(lines), file)
-        return len(lines)
+        if recovered:
+            logger.info("recovered %d written but unrecorded lines of %s", recovered, file)
+        return recovered

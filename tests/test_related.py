@@ -120,7 +120,10 @@ def test_heading_with_trailing_colon() -> None:
     </div>
     """
     assert blocks(html) == [
-        {"name": "Tin liên quan", "links": [link("/l-1.html", "Tin L1"), link("/l-2.html", "Tin L2")]}
+        {
+            "name": "Tin liên quan",
+            "links": [link("/l-1.html", "Tin L1"), link("/l-2.html", "Tin L2")],
+        }
     ]
 
 

@@ -105,7 +105,7 @@ class CrawlArguments:
         max_items = None
         if "max_items" in raw:
             text = str(raw["max_items"]).strip()
-            if not text.isdigit() or int(text) < 1:
+            if not (text.isascii() and text.isdigit()) or int(text) < 1:
                 raise ArgumentError(f"max_items={raw['max_items']!r}: expected a whole number ≥ 1")
             max_items = int(text)
         refresh = parse_flag("refresh", raw["refresh"]) if "refresh" in raw else False
