@@ -31,8 +31,11 @@ def fingerprint(title: str, body: str) -> str:
 
 
 def _drop(crawler: Crawler, reason: str, adapter: ItemAdapter, detail: str = "") -> DropItem:
+    """Count the drop under ``dropped/<reason>``; duplicates are routine, the rest are warnings."""
     crawler.stats.inc_value(f"dropped/{reason}")
-    return DropItem(f"{reason}: {adapter.get('url')}{' (' + detail + ')' if detail else ''}")
+    level = "INFO" if reason.startswith("duplicate") else "WARNING"
+    suffix = f" ({detail})" if detail else ""
+    return DropItem(f"{reason}: {adapter.get('url')}{suffix}", log_level=level)
 
 
 class NormalizePipeline:

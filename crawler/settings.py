@@ -59,5 +59,6 @@ ITEM_PIPELINES = {
     "crawler.pipelines.JsonLinesWriterPipeline": 400,
 }
 
+LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

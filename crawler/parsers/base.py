@@ -128,7 +128,12 @@ class ArticleParser:
         published = parse_datetime(data.published) or parse_datetime(published_raw)
         updated = parse_datetime(data.modified)
 
+        breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
+        breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
+        tags = _all_texts(sel, template.tags)
         related = find_related_blocks(sel.root, url, self.related_headings)
+
+        # Last: reading the body removes the unwanted elements from the page's tree.
         body_sel = _first(sel, template.body)
         body_images = images(body_sel, url, template.captions)
         for block in related:
@@ -145,8 +150,6 @@ class ArticleParser:
         if not body_paragraphs:
             raise NoArticle("no body text")
 
-        breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
-        breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
         return {
             "url": choose_canonical(url, data.canonical),
             "title": title,
@@ -158,7 +161,7 @@ class ArticleParser:
             "published_raw": published_raw,
             "updated_at": to_iso(updated) if updated else None,
             "section": (breadcrumb[-1] if breadcrumb else None) or data.section,
-            "tags": _all_texts(sel, template.tags),
+            "tags": tags,
             "images": [{"url": i.url, "caption": i.caption} for i in body_images],
             "related": [block.as_dict() for block in related],
             "body": "\n\n".join(body_paragraphs),

@@ -45,9 +45,10 @@ STANDARD = Template(
     time=("span.c-detail-head__time", ".c-detail-head__time"),
     body=(
         "div.c-news-detail div.b-maincontent",
-        "div.c-news-detail",
+        "div.c-news-detail div.content-main-normal",
         "div.b-maincontent",
         "div.content-main-normal",
+        "div.c-news-detail",
     ),
     section=_SECTION,
     tags=_TAGS,

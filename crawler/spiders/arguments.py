@@ -75,13 +75,14 @@ class CrawlArguments:
     def parse(
         cls, raw: dict[str, str], *, domains: list[str], now: datetime, default_since: str = ""
     ) -> "CrawlArguments":
-        """Check every argument; ``default_since`` applies when ``since`` is not given."""
+        """Check every argument; ``default_since`` applies when neither ``since`` nor ``url`` is."""
         unknown = sorted(k for k in raw if k not in KNOWN and not k.startswith("_"))
         if unknown:
             raise ArgumentError(
                 f"unknown argument(s) {', '.join(unknown)}: expected {', '.join(KNOWN)}"
             )
-        since_text = raw.get("since", default_since)
+        # One article asked for by URL is wanted whatever its date.
+        since_text = raw.get("since", "" if raw.get("url") else default_since)
         since = parse_moment("since", since_text, now) if since_text else None
         until = (
             parse_moment("until", raw["until"], now, end_of_day=True) if raw.get("until") else None
