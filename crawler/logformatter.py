@@ -1,6 +1,5 @@
 """Log lines for dropped items: the reason and the URL, not the whole article."""
 
-import logging
 
 from scrapy import logformatter
 

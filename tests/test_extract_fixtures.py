@@ -1,15 +1,12 @@
 """Every fixture article page extracts to the expected JSON written by hand beside it."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from regenerate_expected import expected_path, fixture_pages
 
 from crawler.extract import extract
-from crawler.parsers.base import NoArticle
-from regenerate_expected import expected_path, fixture_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "tests" / "fixtures" / "sites"
