@@ -1,6 +1,5 @@
 """Log lines for dropped items: the reason and the URL, not the whole article."""
 
-
 from scrapy import logformatter
 
 
