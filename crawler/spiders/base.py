@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -89,8 +90,11 @@ class NewsSpider(scrapy.Spider):
             self._article_pattern.search(urlsplit(url).path)
         )
 
+    @cached_property
+    def seen(self) -> SeenStore:
+        return self.crawler.get_extension(SeenStore)
+
     def _on_spider_opened(self, spider: scrapy.Spider) -> None:
-        self.seen = self.crawler.get_extension(SeenStore)
         args = self.args
         logger.info(
             "%s: since=%s until=%s url=%s start=%s max_items=%s refresh=%s",
@@ -107,11 +111,9 @@ class NewsSpider(scrapy.Spider):
         if spider is not self:
             return
         self.written += 1
-        if self.args.max_items and self.written >= self.args.max_items:
-            self.crawler.stats.set_value("articles/max_items_reached", True)
-            if not self._closing:
-                self._closing = True
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_items"))
+        if self._full and not self._closing:
+            self._closing = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_items"))
 
     @property
     def _full(self) -> bool:
