@@ -45,10 +45,6 @@ class StructuredData:
     canonical: list[str] = field(default_factory=list)
     language: str | None = None
 
-    @property
-    def is_article(self) -> bool:
-        return bool(self.headline)
-
 
 def _types(node: dict) -> set[str]:
     kind = node.get("@type")

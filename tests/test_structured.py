@@ -77,7 +77,6 @@ def test_article_in_a_graph() -> None:
 def test_type_as_a_list() -> None:
     data = read_structured_data(page({**ARTICLE, "@type": ["Article", "NewsArticle"]}))
     assert data.headline == "Hà Nội đón gió mùa đông bắc"
-    assert data.is_article is True
 
 
 def test_first_article_node_wins() -> None:
@@ -90,7 +89,6 @@ def test_first_article_node_wins() -> None:
 def test_non_article_types_ignored() -> None:
     data = read_structured_data(page({"@type": "WebPage", "headline": "Không phải bài"}))
     assert data.headline is None
-    assert data.is_article is False
 
 
 def test_persons_and_organizations_separated() -> None:

@@ -5,13 +5,15 @@ lead prefixes, say). Parsing is pure: (html, url) in, the article's fields out; 
 network, no clock.
 """
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from parsel import Selector
 
 from crawler.bylines import parse_byline, strip_lead_prefix
 from crawler.dates import parse_datetime, to_iso
+from crawler.discovery import ListingRules
 from crawler.related import DEFAULT_HEADINGS, find_related_blocks
 from crawler.structured import read_structured_data
 from crawler.text import clean_text, images, paragraphs, text_of
@@ -82,6 +84,15 @@ def _all_texts(sel: Selector, selectors: Sequence[str]) -> list[str]:
     return []
 
 
+def _primary_language(tag: str | None) -> str | None:
+    """ "vi" of "vi-VN", "vi_VN" or "VI"; None for an empty tag."""
+    primary = re.split(r"[-_]", (tag or "").strip(), maxsplit=1)[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+# A CMS that states no listing rules: rel=next pagination, undated links.
+GENERIC_LISTING = ListingRules()
+
 _BREADCRUMB_HOME = frozenset({"trang chủ", "home", "trang chu"})
 
 
@@ -93,8 +104,8 @@ class ArticleParser:
     templates: Sequence[Template]
     lead_prefixes: Sequence[str] = ()
     related_headings: Sequence[str] = DEFAULT_HEADINGS
+    listing: ListingRules = GENERIC_LISTING
     language: str = "vi"
-    extra_body_drop: Sequence[str] = field(default=())
 
     def template_for(self, sel: Selector) -> Template | None:
         """The first template whose title and body are both on the page."""
@@ -140,9 +151,7 @@ class ArticleParser:
             # An in-body related box is related links, not prose.
             if body_sel.root in block.element.iterancestors():
                 block.element.getparent().remove(block.element)
-        body_paragraphs = paragraphs(
-            body_sel, (*COMMON_BODY_DROP, *template.body_drop, *self.extra_body_drop)
-        )
+        body_paragraphs = paragraphs(body_sel, (*COMMON_BODY_DROP, *template.body_drop))
         if body_paragraphs and lead and body_paragraphs[0] in (lead, lead_text):
             body_paragraphs = body_paragraphs[1:]
         if not title:
@@ -165,6 +174,6 @@ class ArticleParser:
             "images": [{"url": i.url, "caption": i.caption} for i in body_images],
             "related": [block.as_dict() for block in related],
             "body": "\n\n".join(body_paragraphs),
-            "language": self.language,
+            "language": _primary_language(data.language) or self.language,
             "extractor": self.name,
         }

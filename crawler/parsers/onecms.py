@@ -86,5 +86,9 @@ class OneCMSParser(ArticleParser):
     """The OneCMS family's parser; a site passes only its lead prefixes."""
 
     def __init__(self, *, lead_prefixes: tuple[str, ...] = ()):
-        super().__init__(name="onecms", templates=(STANDARD, LONGFORM), lead_prefixes=lead_prefixes)
-        self.listing = LISTING
+        super().__init__(
+            name="onecms",
+            templates=(STANDARD, LONGFORM),
+            lead_prefixes=lead_prefixes,
+            listing=LISTING,
+        )
