@@ -81,7 +81,12 @@ def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._E
     """
     found: list[etree._Element] = []
     for text in root.xpath("//text()[string-length(normalize-space()) > 0]"):
-        if text.is_tail or _heading_key(text) not in wanted:
+        # Most text nodes are prose: too long to be a heading, and cheap to rule out.
+        if (
+            text.is_tail
+            or len(text.strip()) > _MAX_HEADING_CHARS
+            or _heading_key(text) not in wanted
+        ):
             continue
         el = text.getparent()
         while (parent := el.getparent()) is not None and _heading_key(

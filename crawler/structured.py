@@ -79,7 +79,10 @@ def _text(value: object) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
-    return clean_text(Selector(text=f"<p>{value}</p>").xpath("string()").get()) or None
+    if "<" in value or "&" in value:
+        # Some CMSs put markup or entities in JSON-LD strings.
+        value = Selector(text=f"<p>{value}</p>").xpath("string()").get()
+    return clean_text(value) or None
 
 
 def json_ld_nodes(sel: Selector) -> list[dict]:

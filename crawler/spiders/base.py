@@ -59,6 +59,16 @@ class NewsSpider(scrapy.Spider):
         self._closing = False
 
     @classmethod
+    def update_settings(cls, settings: Settings) -> None:
+        super().update_settings(settings)
+        # settings.py composes USER_AGENT from its own CONTACT: `-s CONTACT=...` must reach the
+        # User-Agent too, unless USER_AGENT itself is given as firmly.
+        priority = settings.getpriority("CONTACT") or 0
+        if priority > (settings.getpriority("USER_AGENT") or 0):
+            user_agent = f"{settings['BOT_NAME']}/0.1 (+{settings['CONTACT']})"
+            settings.set("USER_AGENT", user_agent, priority=priority)
+
+    @classmethod
     def parse_arguments(cls, raw: dict[str, Any], settings: Settings) -> CrawlArguments:
         """The checked ``-a`` arguments; ArgumentError says what is expected."""
         return CrawlArguments.parse(
