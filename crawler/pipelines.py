@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,9 @@ from crawler.seen import SeenStore
 from crawler.text import clean_text
 
 logger = logging.getLogger(__name__)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def fingerprint(title: str, body: str) -> str:
@@ -53,7 +57,7 @@ class NormalizePipeline:
         for name, value in adapter.items():
             adapter[name] = self._normalize(name, value)
         adapter["body"] = "\n\n".join(
-            p for p in (clean_text(p) for p in (adapter.get("body") or "").split("\n\n")) if p
+            p for p in map(clean_text, _PARAGRAPH_BREAK.split(adapter.get("body") or "")) if p
         )
         adapter["crawled_at"] = to_iso(datetime.now(VN_TZ))
         adapter["content_hash"] = fingerprint(adapter.get("title") or "", adapter["body"])
@@ -67,7 +71,8 @@ class NormalizePipeline:
                 unicodedata.normalize("NFC", value) if name == "body" else clean_text(value) or None
             )
         if isinstance(value, list):
-            return [self._normalize(name, v) for v in value if v is not None]
+            items = (self._normalize(name, v) for v in value)
+            return [v for v in items if v is not None]
         if isinstance(value, dict):
             return {k: self._normalize(k, v) for k, v in value.items()}
         return value

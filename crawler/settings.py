@@ -10,7 +10,8 @@ COMMANDS_MODULE = "crawler.commands"
 
 # Who we are and how to reach us: newspapers' admins block anonymous bots first.
 CONTACT = "https://github.com/hanoi-press/crawler"
-USER_AGENT = f"{BOT_NAME}/0.1 (+{CONTACT})"
+USER_AGENT_FORMAT = "{bot}/0.1 (+{contact})"
+USER_AGENT = USER_AGENT_FORMAT.format(bot=BOT_NAME, contact=CONTACT)
 
 # Politeness fit for a newspaper's servers.
 ROBOTSTXT_OBEY = True

@@ -159,6 +159,17 @@ def test_normalize_collapses_white_space_within_paragraphs(crawler: Crawler) -> 
     )
 
 
+def test_normalize_splits_paragraphs_on_any_blank_line(crawler: Crawler) -> None:
+    item = normalized(crawler, body="Đoạn một.\r\n\r\nĐoạn hai.\n \nĐoạn ba.\n\t\n\nĐoạn bốn.")
+    assert item["body"] == "Đoạn một.\n\nĐoạn hai.\n\nĐoạn ba.\n\nĐoạn bốn."
+
+
+def test_normalize_removes_empty_strings_from_lists(crawler: Crawler) -> None:
+    item = normalized(crawler, tags=["", "Ông đồ", "  ", "\u200b"], authors=["Thu Hằng", ""])
+    assert item["tags"] == ["Ông đồ"]
+    assert item["authors"] == ["Thu Hằng"]
+
+
 def test_normalize_turns_empty_strings_into_none(crawler: Crawler) -> None:
     item = normalized(
         crawler, lead="", byline_raw="   ", source="\u200b", section="\n\t", published_raw=""

@@ -65,7 +65,9 @@ class NewsSpider(scrapy.Spider):
         # User-Agent too, unless USER_AGENT itself is given as firmly.
         priority = settings.getpriority("CONTACT") or 0
         if priority > (settings.getpriority("USER_AGENT") or 0):
-            user_agent = f"{settings['BOT_NAME']}/0.1 (+{settings['CONTACT']})"
+            user_agent = settings["USER_AGENT_FORMAT"].format(
+                bot=settings["BOT_NAME"], contact=settings["CONTACT"]
+            )
             settings.set("USER_AGENT", user_agent, priority=priority)
 
     @classmethod
