@@ -43,7 +43,7 @@ def spider_for(url: str, site: str | None = None) -> type:
     matches = [
         (max(len(d) for d in cls.allowed_domains if on_domains(url, [d])), cls)
         for cls in spiders.values()
-        if on_domains(url, cls.allowed_domains)
+        if cls.on_site(url)
     ]
     if not matches:
         raise LookupError(f"no site crawls {url}; give --site NAME")

@@ -105,6 +105,8 @@ class ArticleParser:
     lead_prefixes: Sequence[str] = ()
     related_headings: Sequence[str] = DEFAULT_HEADINGS
     listing: ListingRules = GENERIC_LISTING
+    # The path of an article page, as a regular expression (searched).
+    article_url: str = r"\.html?$"
     language: str = "vi"
 
     def template_for(self, sel: Selector) -> Template | None:

@@ -67,6 +67,9 @@ LONGFORM = Template(
     body_drop=_BODY_DROP,
 )
 
+# Article pages are /<slug>-<numeric id>.html on every OneCMS site.
+ARTICLE_URL = r"^/[a-z0-9-]+-\d{5,8}\.html$"
+
 # Listings print article items in ``ul.onecms__loading`` (infinite scroll) or ``.b-grid`` boxes,
 # each with a ``time``; pages beyond the first are reached by a "load more" link or rel=next.
 LISTING = ListingRules(
@@ -91,4 +94,5 @@ class OneCMSParser(ArticleParser):
             templates=(STANDARD, LONGFORM),
             lead_prefixes=lead_prefixes,
             listing=LISTING,
+            article_url=ARTICLE_URL,
         )

@@ -34,7 +34,7 @@ from crawler.items import Article
 from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.seen import SeenStore
 from crawler.spiders.arguments import CrawlArguments
-from crawler.urls import canonicalize_url, on_domains
+from crawler.urls import canonicalize_url, host_of, on_domains
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +46,16 @@ class NewsSpider(scrapy.Spider):
     feeds: ClassVar[tuple[str, ...]] = ()
     sitemaps: ClassVar[tuple[str, ...]] = ()
     listings: ClassVar[tuple[str, ...]] = ()
-    # A regular expression searched in an article page's URL path.
-    article_url: ClassVar[str]
     parser: ClassVar[ArticleParser]
+    # False where a sub-domain is a site of its own (nhipsonghanoi.hanoimoi.vn).
+    subdomains: ClassVar[bool] = True
+    # A regular expression searched in an article page's URL path; the CMS's unless stated.
+    article_url: ClassVar[str | None] = None
 
     def __init__(self, *args: Any, arguments: CrawlArguments, **kwargs: Any):
         super().__init__(*args)
         self.args = arguments
-        self._article_pattern = re.compile(self.article_url)
+        self._article_pattern = re.compile(self.article_url or self.parser.article_url)
         self._requested: set[str] = set()
         self.written = 0
         self._closing = False
@@ -97,10 +99,15 @@ class NewsSpider(scrapy.Spider):
         """The article's fields from a page of this site (pure: see crawler.extract)."""
         return {"site": cls.name, **cls.parser.parse(html, url)}
 
+    @classmethod
+    def on_site(cls, url: str) -> bool:
+        """Whether the URL is this site's: its domains, and their sub-domains unless excluded."""
+        if cls.subdomains:
+            return on_domains(url, cls.allowed_domains)
+        return on_domains(url, cls.allowed_domains) and host_of(url) in cls.allowed_domains
+
     def is_article_url(self, url: str) -> bool:
-        return on_domains(url, self.allowed_domains) and bool(
-            self._article_pattern.search(urlsplit(url).path)
-        )
+        return self.on_site(url) and bool(self._article_pattern.search(urlsplit(url).path))
 
     @cached_property
     def seen(self) -> SeenStore:
@@ -158,7 +165,7 @@ class NewsSpider(scrapy.Spider):
             for link in sitemap_links(body):
                 if link.date and self.args.since and link.date < self.args.since:
                     stats.inc_value("discovery/sitemaps_older_than_since")
-                elif on_domains(link.url, self.allowed_domains):
+                elif self.on_site(link.url):
                     yield response.follow(link.url, callback=self.parse_entry)
                 else:
                     stats.inc_value("discovery/offsite")
@@ -193,7 +200,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("discovery/listing_stopped/max_pages")
         elif not self._full:
             next_page = next_pages[0]
-            if on_domains(next_page, self.allowed_domains):
+            if self.on_site(next_page):
                 yield response.follow(
                     next_page, callback=self.parse_entry, cb_kwargs={"page": page + 1}
                 )
@@ -208,7 +215,7 @@ class NewsSpider(scrapy.Spider):
         """
         stats = self.crawler.stats
         for link in links:
-            if not on_domains(link.url, self.allowed_domains):
+            if not self.on_site(link.url):
                 if count_offsite:
                     stats.inc_value("discovery/offsite")
                 continue

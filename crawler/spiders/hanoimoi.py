@@ -11,8 +11,9 @@ from crawler.spiders.base import NewsSpider
 class HanoimoiSpider(NewsSpider):
     name = "hanoimoi"
     allowed_domains = ["hanoimoi.vn"]
+    # Its sub-sites (nhipsonghanoi.hanoimoi.vn) have spiders of their own.
+    subdomains = False
     feeds = ("https://hanoimoi.vn/rss/home.rss",)
     sitemaps = ("https://hanoimoi.vn/sitemap.xml",)
     listings = ("https://hanoimoi.vn/chinh-tri",)
-    article_url = r"^/[a-z0-9-]+-\d{5,8}\.html$"
     parser = OneCMSParser(lead_prefixes=("(HNMO)", "(HNM)"))

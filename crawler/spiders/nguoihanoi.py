@@ -13,5 +13,4 @@ class NguoiHaNoiSpider(NewsSpider):
     feeds = ("https://nguoihanoi.vn/rss/home.rss",)
     sitemaps = ("https://nguoihanoi.vn/sitemap.xml",)
     listings = ("https://nguoihanoi.vn/thoi-su",)
-    article_url = r"^/[a-z0-9-]+-\d{5,8}\.html$"
     parser = OneCMSParser(lead_prefixes=("(NHN)",))

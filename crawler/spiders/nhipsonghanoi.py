@@ -15,5 +15,4 @@ class NhipSongHaNoiSpider(NewsSpider):
     feeds = ("https://nhipsonghanoi.hanoimoi.vn/rss/home.rss",)
     sitemaps = ("https://nhipsonghanoi.hanoimoi.vn/sitemap.xml",)
     listings = ("https://nhipsonghanoi.hanoimoi.vn/thoi-su",)
-    article_url = r"^/[a-z0-9-]+-\d{5,8}\.html$"
     parser = OneCMSParser(lead_prefixes=("(NSHN)",))
