@@ -182,6 +182,15 @@ def test_until_bounds_the_window(tmp_path):
     )
 
 
+def test_until_in_the_past_pages_on_past_newer_articles(tmp_path):
+    status, stats, log = crawl("hanoimoi", tmp_path, "since=2022-01-01", "until=2023-12-31")
+    assert status == 0, log
+    assert sorted(a["url"] for a in written(tmp_path, "hanoimoi")) == sorted(
+        u for u in HANOIMOI if u.endswith(("565904.html", "647815.html"))
+    )
+    assert stats["discovery/pages/html"] == 2
+
+
 def test_url_fetches_and_writes_one_article(tmp_path):
     url = "https://nguoihanoi.vn/pho-ong-do-nhung-ngay-giap-tet-71406.html"
     status, stats, log = crawl("nguoihanoi", tmp_path, f"url={url}")

@@ -184,8 +184,9 @@ class NewsSpider(scrapy.Spider):
     def _parse_listing(self, response: TextResponse, page: int) -> Iterator[scrapy.Request]:
         links, next_pages = listing_links(response.selector, response.url, self.parser.listing)
         articles = [link for link in links if self.is_article_url(link.url)]
-        new = list(self._article_requests(articles, count_offsite=False))
-        yield from new
+        # Links newer than `until` are not requested, yet they are news: paging goes on past them.
+        unknown = [link for link in articles if not self._known(canonicalize_url(link.url))]
+        yield from self._article_requests(articles, count_offsite=False)
         dated = [link.date for link in articles if link.date]
         past_since = bool(dated) and self.args.since is not None and max(dated) < self.args.since
         max_pages = self.crawler.settings.getint("LISTING_MAX_PAGES")
@@ -194,7 +195,7 @@ class NewsSpider(scrapy.Spider):
             return
         if past_since:
             stats.inc_value("discovery/listing_stopped/past_since")
-        elif not new and not self.args.refresh:
+        elif not unknown and not self.args.refresh:
             stats.inc_value("discovery/listing_stopped/nothing_new")
         elif page >= max_pages:
             stats.inc_value("discovery/listing_stopped/max_pages")
@@ -204,6 +205,12 @@ class NewsSpider(scrapy.Spider):
                 yield response.follow(
                     next_page, callback=self.parse_entry, cb_kwargs={"page": page + 1}
                 )
+
+    def _known(self, canonical_url: str) -> bool:
+        """Requested in this run, or written before (unless refreshing)."""
+        return canonical_url in self._requested or (
+            not self.args.refresh and self.seen.has_url(canonical_url)
+        )
 
     def _article_requests(
         self, links: Iterable[Link], *, count_offsite: bool = True
