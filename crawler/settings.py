@@ -8,8 +8,9 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
-# Who we are and how to reach us: newspapers' admins block anonymous bots first.
-CONTACT = "https://github.com/hanoi-press/crawler"
+# Who we are and how to reach us: newspapers' admins block anonymous bots first. The project
+# has no public address yet: a deployment sets its own (-s CONTACT=mailto:desk@newsroom.vn).
+CONTACT = "mailto:hanoi-press-crawler@example.invalid"
 USER_AGENT_FORMAT = "{bot}/0.1 (+{contact})"
 USER_AGENT = USER_AGENT_FORMAT.format(bot=BOT_NAME, contact=CONTACT)
 

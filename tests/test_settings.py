@@ -47,7 +47,7 @@ def test_the_user_agent_names_the_project_and_its_contact(settings: Settings) ->
     assert settings["BOT_NAME"] in user_agent
     assert settings["CONTACT"]
     assert settings["CONTACT"] in user_agent
-    assert user_agent == "hanoi-press-crawler/0.1 (+https://github.com/hanoi-press/crawler)"
+    assert user_agent == "hanoi-press-crawler/0.1 (+mailto:hanoi-press-crawler@example.invalid)"
 
 
 def crawl_user_agent(settings: Settings, **command_line: str) -> str:
