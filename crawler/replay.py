@@ -141,23 +141,37 @@ def _parse_entry(url: str, raw: Any, root: Path, manifest: Path) -> ReplayEntry:
     return ReplayEntry(url=url, path=path, status=status, headers=headers)
 
 
-def load_manifest(replay_dir: str | Path) -> dict[str, ReplayEntry]:
-    """Read and check ``replay_dir/manifest.json``; keys are the URLs as written.
-
-    Raises ReplayError naming the problem: missing or malformed manifest,
-    bad entries, files that are missing or outside ``replay_dir``.
-    """
-    root = Path(replay_dir).resolve()
-    manifest = root / MANIFEST_NAME
-    if not manifest.is_file():
-        raise ReplayError(f"replay manifest not found: {manifest}")
+def _read_manifest(manifest: Path) -> dict[str, Any]:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReplayError(f"replay manifest is malformed: {manifest}: {exc}") from exc
     if not isinstance(data, dict):
         raise ReplayError(f"replay manifest must be a JSON object: {manifest}")
-    return {url: _parse_entry(url, raw, root, manifest) for url, raw in data.items()}
+    return data
+
+
+def load_manifest(replay_dir: str | Path) -> dict[str, ReplayEntry]:
+    """Read and check the manifests of ``replay_dir``; keys are the URLs as written.
+
+    A replay directory holds ``manifest.json``, or one per sub-directory (``DIR/<site>/
+    manifest.json``, so that each site's fixtures are kept apart), or both; each entry's file is
+    relative to its own manifest's directory. Raises ReplayError naming the problem: no
+    manifest, a malformed one, bad entries, files missing or outside ``replay_dir``, or a URL
+    given twice.
+    """
+    root = Path(replay_dir).resolve()
+    manifests = [m for m in (root / MANIFEST_NAME,) if m.is_file()]
+    manifests += sorted(root.glob(f"*/{MANIFEST_NAME}"))
+    if not manifests:
+        raise ReplayError(f"replay manifest not found: {root / MANIFEST_NAME}")
+    entries: dict[str, ReplayEntry] = {}
+    for manifest in manifests:
+        for url, raw in _read_manifest(manifest).items():
+            if url in entries:
+                raise ReplayError(f"{manifest}: entry {url!r} is already in another manifest")
+            entries[url] = _parse_entry(url, raw, manifest.parent, manifest)
+    return entries
 
 
 class ReplayMiddleware:

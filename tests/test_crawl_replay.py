@@ -4,20 +4,13 @@ Each test runs ``scrapy crawl`` in a subprocess, as an operator would, with REPL
 at tests/fixtures/sites (see its README for what every URL there tests).
 """
 
-import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from crawling import CRAWL_FIELDS, SITES, crawl, expected_articles, written
 from jsonschema import Draft202012Validator
 
 from crawler.items import article_schema
-
-ROOT = Path(__file__).resolve().parent.parent
-SITES = ROOT / "tests" / "fixtures" / "sites"
-CRAWL_FIELDS = ("crawled_at", "content_hash", "schema_version")
 
 HANOIMOI = {
     # from the feed
@@ -49,43 +42,6 @@ NGUOIHANOI = {
     "https://nguoihanoi.vn/pho-ong-do-nhung-ngay-giap-tet-71406.html",
     "https://nguoihanoi.vn/ha-noi-mo-them-khong-gian-di-bo-cuoi-tuan-quanh-ho-thien-quang-74582.html",
 }
-
-
-def crawl(site: str, data: Path, *arguments: str, replay: Path = SITES) -> tuple[int, dict, str]:
-    """Run ``scrapy crawl site`` over the replay; return its exit status, final stats and log."""
-    stats_file = data / f"stats-{site}.json"
-    stats_file.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "scrapy", "crawl", site]
-    for argument in arguments:
-        command += ["-a", argument]
-    command += [
-        "-s",
-        f"REPLAY_DIR={replay}",
-        "-s",
-        f"DATA_DIR={data}",
-        "-s",
-        f"STATS_FILE={stats_file}",
-    ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
-    return done.returncode, stats, done.stderr
-
-
-def written(data: Path, site: str) -> list[dict]:
-    return [
-        json.loads(line)
-        for file in sorted((data / site).glob("*.jsonl"))
-        for line in file.read_text("utf-8").splitlines()
-    ]
-
-
-def expected_articles() -> dict[str, dict]:
-    """The hand-written expected JSON of every fixture article, by canonical URL."""
-    articles = {}
-    for path in SITES.glob("*/articles/*.expected.json"):
-        article = json.loads(path.read_text("utf-8"))
-        articles[article["url"]] = article
-    return articles
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,11 @@ import pytest
 
 from crawler.extract import extract
 from crawler.parsers.base import NoArticle
+from crawler.replay import load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "tests" / "fixtures" / "sites"
-MANIFEST = json.loads((SITES / "manifest.json").read_text("utf-8"))
+MANIFEST = load_manifest(SITES)
 
 PAGE = next(SITES.glob("nhipsonghanoi.hanoimoi.vn/articles/ban-chap-hanh-*.html"))
 EXPECTED = json.loads(PAGE.with_name(PAGE.stem + ".expected.json").read_text("utf-8"))
@@ -21,8 +22,7 @@ NO_ARTICLE_PAGE = next(SITES.glob("hanoimoi.vn/articles/video-*.html"))
 
 def url_of(page: Path) -> str:
     """The URL a fixture page is served under, from the replay manifest."""
-    file = page.relative_to(SITES).as_posix()
-    (url,) = [url for url, entry in MANIFEST.items() if entry.get("file") == file]
+    (url,) = [url for url, entry in MANIFEST.items() if entry.path == page.resolve()]
     return url
 
 

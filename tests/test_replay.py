@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -363,3 +364,31 @@ def test_redirect_entry_passes_headers_through(tmp_path: Path) -> None:
     assert response.headers.getlist(b"X-A") == [b"1", b"2"]
     assert b"Content-Type" not in response.headers
     assert response.body == b""
+
+
+def test_manifests_of_sub_directories_are_merged(tmp_path: Path) -> None:
+    write_manifest(
+        tmp_path / "a.vn", {"https://a.vn/": {"file": "index.html"}}, {"index.html": b"a"}
+    )
+    write_manifest(tmp_path / "b.vn", {"https://b.vn/x": {"file": "p/x.html"}}, {"p/x.html": b"b"})
+    entries = load_manifest(tmp_path)
+    assert sorted(entries) == ["https://a.vn/", "https://b.vn/x"]
+    assert entries["https://b.vn/x"].path == (tmp_path / "b.vn" / "p" / "x.html").resolve()
+    assert entries["https://a.vn/"].body() == b"a"
+
+
+def test_a_url_in_two_manifests_is_an_error(tmp_path: Path) -> None:
+    write_manifest(tmp_path / "a", {"https://a.vn/": {"status": 404}})
+    write_manifest(tmp_path / "b", {"https://a.vn/": {"status": 200}})
+    with pytest.raises(
+        ReplayError, match=re.escape("'https://a.vn/' is already in another manifest")
+    ):
+        load_manifest(tmp_path)
+
+
+def test_a_sub_manifest_cannot_reach_a_sibling_directory(tmp_path: Path) -> None:
+    write_manifest(tmp_path / "a", {"https://a.vn/": {"file": "../b/x.html"}})
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.html").write_bytes(b"x")
+    with pytest.raises(ReplayError, match="escapes the replay directory"):
+        load_manifest(tmp_path)
