@@ -42,11 +42,20 @@ _CHROME_TAGS = frozenset({"nav", "header", "footer", "menu", "form", "select", "
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+BOX_NAME = "Tin liên quan"
+
+
 @dataclass
 class RelatedBlock:
     name: str
     links: list[dict[str, str]]
     element: etree._Element = field(repr=False, compare=False)
+    # Further boxes merged into this block (they leave the body too).
+    extra_elements: list[etree._Element] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def elements(self) -> list[etree._Element]:
+        return [self.element, *self.extra_elements]
 
     def as_dict(self) -> dict:
         return {"name": self.name, "links": self.links}
@@ -98,6 +107,23 @@ def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._E
     return found
 
 
+def _titled_links(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
+    """Absolute URLs with their titles, first of each URL kept, untitled and script links not."""
+    links: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for anchor in anchors:
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
+        url = urljoin(base_url, href)
+        if not title or url in seen:
+            continue
+        seen.add(url)
+        links.append({"url": url, "title": title})
+    return links
+
+
 def _block_links(
     heading: etree._Element, headings: list[etree._Element], base_url: str
 ) -> tuple[etree._Element | None, list[dict[str, str]]]:
@@ -124,25 +150,47 @@ def _block_links(
     stop = min(stops, default=len(order))
     anchors = [a for a in anchors if start < order[a] < stop]
 
-    links: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for anchor in anchors:
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        url = urljoin(base_url, href)
-        if not title or url in seen:
-            continue
-        seen.add(url)
-        links.append({"url": url, "title": title})
+    links = _titled_links(anchors, base_url)
     return container, links
 
 
+def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
+    """A related box found by its markup: named by its own heading, else "Tin liên quan"."""
+    heading = next(
+        (
+            el
+            for el in box.iter(etree.Element)
+            if el is not box
+            and (el.tag in _HEADING_TAGS or "title" in (el.get("class") or ""))
+            and el.find(".//a") is None
+            and 0 < len(clean_text(el.text_content())) <= _MAX_HEADING_CHARS
+        ),
+        None,
+    )
+    anchors = [box] if box.tag == "a" else list(box.iter("a"))
+    links = _titled_links(anchors, base_url)
+    if not links:
+        return None
+    name = clean_text(heading.text_content()).rstrip(" :") if heading is not None else BOX_NAME
+    return RelatedBlock(name, links, box)
+
+
+def _document_order(root: etree._Element, blocks: list[RelatedBlock]) -> list[RelatedBlock]:
+    position = {el: i for i, el in enumerate(root.iter())}
+    return sorted(blocks, key=lambda block: position.get(block.element, 0))
+
+
 def find_related_blocks(
-    root: etree._Element, base_url: str, headings: Iterable[str] = DEFAULT_HEADINGS
+    root: etree._Element,
+    base_url: str,
+    headings: Iterable[str] = DEFAULT_HEADINGS,
+    boxes: Iterable[etree._Element] = (),
 ) -> list[RelatedBlock]:
-    """The related-links blocks of a page, in page order; a heading without links is no block."""
+    """The related-links blocks of a page, in page order; a heading without links is no block.
+
+    ``boxes`` are related boxes known by their markup; boxes of one name are merged into one
+    block (a CMS that prints each related link as its own box means one list).
+    """
     wanted = {_heading_key(h) for h in headings}
     heading_elements = _outermost_headings(root, wanted)
     blocks = []
@@ -152,4 +200,22 @@ def find_related_blocks(
             blocks.append(
                 RelatedBlock(clean_text(heading.text_content()).rstrip(" :"), links, container)
             )
-    return blocks
+    by_name: dict[str, RelatedBlock] = {}
+    for box in boxes:
+        if any(
+            box is b.element or b.element in box.iterancestors() or box in b.element.iterancestors()
+            for b in blocks
+        ):
+            continue
+        block = _box_block(box, base_url)
+        if block is None:
+            continue
+        if block.name in by_name:
+            merged = by_name[block.name]
+            known = {link["url"] for link in merged.links}
+            merged.links.extend(link for link in block.links if link["url"] not in known)
+            merged.extra_elements.append(box)
+        else:
+            by_name[block.name] = block
+            blocks.append(block)
+    return _document_order(root, blocks) if by_name else blocks

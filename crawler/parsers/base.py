@@ -57,6 +57,12 @@ class Template:
     tags: Sequence[str] = ()
     body_drop: Sequence[str] = ()
     captions: Sequence[str] = COMMON_CAPTIONS
+    # Boxes of related links found by their markup (MasterCMS's __MB_ARTICLE_A, say), wherever
+    # they sit; each is moved out of the body into `related`, named by its heading if it has one.
+    related_boxes: Sequence[str] = ()
+    # The author line printed at the end of the body (VnExpress's right-aligned last paragraph):
+    # the last match is the byline when `byline` finds none, and is never body text.
+    byline_in_body: Sequence[str] = ()
 
 
 def _first(sel: Selector, selectors: Sequence[str]) -> Selector | None:
@@ -128,7 +134,13 @@ class ArticleParser:
         lead_text = _first_text(sel, template.lead) or clean_text(data.description)
         lead, _ = strip_lead_prefix(lead_text, self.lead_prefixes)
 
+        body_sel = _first(sel, template.body)
         byline_raw = _first_text(sel, template.byline)
+        for css in template.byline_in_body:
+            for element in reversed(body_sel.css(css)):
+                byline_raw = byline_raw or text_of(element)
+                element.drop()
+                break
         byline = parse_byline(byline_raw)
         authors = list(byline.authors)
         source = byline.source
@@ -144,15 +156,15 @@ class ArticleParser:
         breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
         breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
         tags = _all_texts(sel, template.tags)
-        related = find_related_blocks(sel.root, url, self.related_headings)
+        boxes = [box.root for css in template.related_boxes for box in sel.css(css)]
+        related = find_related_blocks(sel.root, url, self.related_headings, boxes)
 
         # Last: reading the body removes the unwanted elements from the page's tree.
-        body_sel = _first(sel, template.body)
         body_images = images(body_sel, url, template.captions)
-        for block in related:
+        for element in (e for block in related for e in block.elements):
             # An in-body related box is related links, not prose.
-            if body_sel.root in block.element.iterancestors():
-                block.element.getparent().remove(block.element)
+            if body_sel.root in element.iterancestors():
+                element.drop_tree()  # keeps the text that follows the box
         body_paragraphs = paragraphs(body_sel, (*COMMON_BODY_DROP, *template.body_drop))
         if body_paragraphs and lead and body_paragraphs[0] in (lead, lead_text):
             body_paragraphs = body_paragraphs[1:]
