@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawler.dates import VN_TZ, parse_datetime
+from crawler.dates import VN_TZ, parse_datetime, parse_epoch
 from crawler.text import clean_text
 
 
@@ -148,6 +148,17 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
     return links
 
 
+def _item_time(element: Selector) -> datetime | None:
+    """A listing item's time: the element's ``datetime`` attribute, its ``data-publishtime``
+    (epoch seconds, VnExpress), else its text ("12/12/2024 15:40"; "7' trước" is no date)."""
+    attrib = element.attrib
+    return (
+        parse_datetime(attrib.get("datetime"))
+        or parse_epoch(attrib.get("data-publishtime"))
+        or parse_datetime(clean_text(element.xpath("string()").get()))
+    )
+
+
 def listing_links(
     sel: Selector, base_url: str, rules: ListingRules
 ) -> tuple[list[Link], list[str]]:
@@ -161,7 +172,7 @@ def listing_links(
         for item in sel.css(css):
             # css("") raises: a CMS without a time rule has undated items.
             boxes = item.css(time_css) if time_css else ()
-            times = (parse_datetime(clean_text(t.xpath("string()").get())) for t in boxes)
+            times = (_item_time(t) for t in boxes)
             when = next((d for d in times if d), None)
             for href in item.css("a::attr(href)").getall():
                 dated.setdefault(urljoin(base_url, href.strip()), when)

@@ -1,7 +1,9 @@
 """Extract an article from a saved page: ``python -m crawler.extract [--site NAME] --url URL FILE``.
 
 Prints the article's JSON; exits 1 with a one-line reason on stderr when the page holds no
-article. ``extract(html, url, site=None)`` is the same, importable; it is what the spiders run.
+article. The site is found from the URL's host; a host no spider crawls gets the generic
+extractor. ``extract(html, url, site=None)`` is the same, importable, and runs what the spiders
+run.
 """
 
 import argparse
@@ -14,6 +16,7 @@ from scrapy.spiderloader import SpiderLoader
 from w3lib.encoding import html_to_unicode
 
 from crawler.parsers.base import NoArticle
+from crawler.parsers.generic import GenericParser
 from crawler.urls import on_domains
 
 
@@ -50,9 +53,23 @@ def spider_for(url: str, site: str | None = None) -> type:
     return max(matches, key=lambda match: match[0])[1]
 
 
-def extract(html: str, url: str, site: str | None = None) -> dict:
-    """The article's fields from a page's HTML; NoArticle (a ValueError) says why there is none."""
-    return spider_for(url, site).extract_article(html, url)
+def extract(html: str, url: str, site: str | None = None, *, generic: bool = False) -> dict:
+    """The article's fields from a page's HTML; NoArticle (a ValueError) says why there is none.
+
+    The site's parser runs, with the generic extractor as its fallback. ``generic=True`` has the
+    generic extractor read the page instead of the site's parser; a URL of no known site gets it
+    too, ``site`` then being null.
+    """
+    try:
+        spider = spider_for(url, site)
+    except LookupError:
+        if site is not None:
+            raise
+        return {"site": None, **GenericParser().parse(html, url)}
+    if generic:
+        parser = GenericParser(lead_prefixes=spider.parser.lead_prefixes)
+        return {"site": spider.name, **parser.parse(html, url)}
+    return spider.extract_article(html, url)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", help="the saved HTML page ('-' for standard input)")
     parser.add_argument("--url", required=True, help="the URL the page was fetched from")
     parser.add_argument("--site", help="the site's spider name (default: found from the URL)")
+    parser.add_argument(
+        "--generic", action="store_true", help="use the generic extractor, not the site's parser"
+    )
     options = parser.parse_args(argv)
     try:
         if options.file == "-":
@@ -71,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 data = stream.read()
         # The page's own <meta charset> decides, as it did for the browser; UTF-8 otherwise.
         _, html = html_to_unicode(None, data)
-        article = extract(html, options.url, options.site)
+        article = extract(html, options.url, options.site, generic=options.generic)
     except (OSError, LookupError, NoArticle) as error:
         print(f"{options.file}: {error}", file=sys.stderr)
         return 1

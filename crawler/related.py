@@ -107,7 +107,7 @@ def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._E
     return found
 
 
-def _titled_links(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
+def titled_links(anchors: Iterable[etree._Element], base_url: str) -> list[dict[str, str]]:
     """Absolute URLs with their titles, first of each URL kept, untitled and script links not."""
     links: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -150,7 +150,7 @@ def _block_links(
     stop = min(stops, default=len(order))
     anchors = [a for a in anchors if start < order[a] < stop]
 
-    links = _titled_links(anchors, base_url)
+    links = titled_links(anchors, base_url)
     return container, links
 
 
@@ -168,14 +168,15 @@ def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
         None,
     )
     anchors = [box] if box.tag == "a" else list(box.iter("a"))
-    links = _titled_links(anchors, base_url)
+    links = titled_links(anchors, base_url)
     if not links:
         return None
     name = clean_text(heading.text_content()).rstrip(" :") if heading is not None else BOX_NAME
     return RelatedBlock(name, links, box)
 
 
-def _document_order(root: etree._Element, blocks: list[RelatedBlock]) -> list[RelatedBlock]:
+def in_page_order(root: etree._Element, blocks: list[RelatedBlock]) -> list[RelatedBlock]:
+    """The blocks sorted by where their element sits in the page."""
     position = {el: i for i, el in enumerate(root.iter())}
     return sorted(blocks, key=lambda block: position.get(block.element, 0))
 
@@ -218,4 +219,4 @@ def find_related_blocks(
         else:
             by_name[block.name] = block
             blocks.append(block)
-    return _document_order(root, blocks) if by_name else blocks
+    return in_page_order(root, blocks) if by_name else blocks

@@ -39,6 +39,9 @@ REPLAY_DIR = ""
 # The window of a run given no `since` argument: what a cron run every few hours looks back on.
 # Backfills pass since=... explicitly.
 DEFAULT_SINCE = "3d"
+# A spider warns at close (and counts articles/fallback_share_exceeded) when more than this
+# share of its articles needed the generic extractor: its parser no longer fits the site.
+FALLBACK_WARN_SHARE = 0.2
 # How many listing pages a spider follows from one entry point when the listing shows no dates.
 LISTING_MAX_PAGES = 20
 

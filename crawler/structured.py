@@ -44,6 +44,10 @@ class StructuredData:
     breadcrumb: list[str] = field(default_factory=list)
     canonical: list[str] = field(default_factory=list)
     language: str | None = None
+    # Names outside JSON-LD, kept apart because they are often the outlet, not a person:
+    # microdata ``[itemprop=author]`` persons, and ``meta name=author`` / ``article:author``.
+    microdata_authors: list[str] = field(default_factory=list)
+    meta_authors: list[str] = field(default_factory=list)
 
 
 def _types(node: dict) -> set[str]:
@@ -115,6 +119,39 @@ def _keywords(value: object) -> list[str]:
     return words
 
 
+def _microdata_authors(sel: Selector) -> list[str]:
+    """Names of ``[itemprop=author]`` persons: their ``[itemprop=name]``, else their text."""
+    names = []
+    for author in sel.xpath(
+        '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
+    ):
+        if "organization" in (author.attrib.get("itemtype") or "").lower():
+            continue
+        name = (
+            author.xpath('.//*[@itemprop="name"]/@content').get()
+            or author.xpath('string(.//*[@itemprop="name"])').get()
+            or author.attrib.get("content")
+            or author.xpath("string()").get()
+        )
+        name = clean_text(name)
+        # A long text is a whole author box, not a name.
+        if name and len(name) <= 80 and name not in names:
+            names.append(name)
+    return names
+
+
+def _meta_authors(sel: Selector) -> list[str]:
+    """``meta name=author`` and ``article:author`` values that are not links."""
+    values = sel.xpath(
+        '//meta[@name="author" or @property="article:author" or @name="article:author"]/@content'
+    ).getall()
+    names = []
+    for value in map(clean_text, values):
+        if value and "://" not in value and not value.startswith("www.") and value not in names:
+            names.append(value)
+    return names
+
+
 def read_structured_data(sel: Selector) -> StructuredData:
     """Read the page's structured data, JSON-LD first, then meta tags and microdata."""
     data = StructuredData()
@@ -139,8 +176,10 @@ def read_structured_data(sel: Selector) -> StructuredData:
             if isinstance(url, str):
                 data.canonical.append(url)
         elif "BreadcrumbList" in types and not data.breadcrumb:
+            # Some CMSs (dantri.com.vn) wrap each ListItem in a list of its own.
+            elements = list(_walk_json_ld(node.get("itemListElement")))
             items = sorted(
-                (i for i in _as_list(node.get("itemListElement")) if isinstance(i, dict)),
+                (i for i in elements if "position" in i or "name" in i or "item" in i),
                 key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0,
             )
             data.breadcrumb = [
@@ -167,4 +206,6 @@ def read_structured_data(sel: Selector) -> StructuredData:
         )
         if u
     ]
+    data.microdata_authors = _microdata_authors(sel)
+    data.meta_authors = _meta_authors(sel)
     return data

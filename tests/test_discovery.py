@@ -348,3 +348,20 @@ def test_listing_without_item_time_rules_leaves_items_undated() -> None:
     links, next_pages = listing_links(Selector(text=html), "https://hanoimoi.vn/x", rules)
     assert links == [Link("https://hanoimoi.vn/a.html", None)]
     assert next_pages == []
+
+
+def test_listing_item_time_from_datetime_and_epoch_attributes() -> None:
+    # VnExpress: a relative "7' trước" whose datetime attribute is the time; elsewhere the
+    # item itself carries the epoch seconds. Attributes win over a date in the item's text.
+    rules = ListingRules(item=("article.item",), item_time=("span.time-ago", "[data-publishtime]"))
+    html = (
+        "<article class='item'><a href='/a-1.html'>A</a>"
+        "<span class='time-ago' datetime='2026-03-07 08:32:56'>7' trước</span></article>"
+        "<article class='item' data-publishtime='1772789449'>"
+        "<a href='/b-2.html'>Giá vàng ngày 20/2/2023</a></article>"
+    )
+    links, _ = listing_links(Selector(text=html), "https://vnexpress.net/kinh-doanh", rules)
+    assert links == [
+        Link("https://vnexpress.net/a-1.html", vn(2026, 3, 7, 8, 32, 56)),
+        Link("https://vnexpress.net/b-2.html", vn(2026, 3, 6, 16, 30, 49)),
+    ]

@@ -75,3 +75,56 @@ def test_the_author_line_at_the_end_of_the_body_is_the_byline():
 def test_a_page_without_the_template_is_no_article():
     with pytest.raises(NoArticle, match="no testcms template matches"):
         PARSER.parse("<html><body><p>Trang chủ</p></body></html>", URL)
+
+
+def test_thumbnails_of_an_in_body_related_box_are_not_article_images():
+    article = PARSER.parse(
+        page(
+            '<p>Đoạn một.</p><figure><img src="/anh-bai.jpg"><figcaption>Ảnh bài</figcaption></figure>'
+            '<table class="__MB_ARTICLE_A"><tr><td><a href="/tin-a-111.html">'
+            '<img src="/thumb-a.jpg"></a><a href="/tin-a-111.html">Tin A</a></td></tr></table>'
+            "<p>Đoạn hai.</p>"
+        ),
+        URL,
+    )
+    assert article["images"] == [
+        {"url": "https://laodongthudo.vn/anh-bai.jpg", "caption": "Ảnh bài"}
+    ]
+    assert article["related"] == [
+        {
+            "name": "Tin liên quan",
+            "links": [{"url": "https://laodongthudo.vn/tin-a-111.html", "title": "Tin A"}],
+        }
+    ]
+    assert article["body"] == "Đoạn một.\n\nĐoạn hai."
+
+
+def test_related_boxes_of_several_selectors_merge_in_page_order():
+    parser = ArticleParser(
+        name="testcms",
+        templates=(
+            Template(
+                name="detail",
+                title=("h1.title",),
+                body=("div.content",),
+                related_boxes=("table.box-a", "table.box-b", ".box-a"),
+            ),
+        ),
+    )
+    article = parser.parse(
+        page(
+            '<p>Một.</p><table class="box-b"><tr><td><a href="/b-1.html">Tin B1</a></td></tr></table>'
+            '<p>Hai.</p><table class="box-a"><tr><td><a href="/a-1.html">Tin A1</a></td></tr></table>'
+        ),
+        URL,
+    )
+    assert article["related"] == [
+        {
+            "name": "Tin liên quan",
+            "links": [
+                {"url": "https://laodongthudo.vn/b-1.html", "title": "Tin B1"},
+                {"url": "https://laodongthudo.vn/a-1.html", "title": "Tin A1"},
+            ],
+        }
+    ]
+    assert article["body"] == "Một.\n\nHai."

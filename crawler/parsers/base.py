@@ -9,12 +9,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 from crawler.bylines import parse_byline, strip_lead_prefix
 from crawler.dates import parse_datetime, to_iso
 from crawler.discovery import ListingRules
-from crawler.related import DEFAULT_HEADINGS, find_related_blocks
+from crawler.related import DEFAULT_HEADINGS, RelatedBlock, find_related_blocks, in_page_order
 from crawler.structured import read_structured_data
 from crawler.text import clean_text, images, paragraphs, text_of
 from crawler.urls import choose_canonical
@@ -63,11 +63,32 @@ class Template:
     # The author line printed at the end of the body (VnExpress's right-aligned last paragraph):
     # the last match is the byline when `byline` finds none, and is never body text.
     byline_in_body: Sequence[str] = ()
+    # Bylines printed one element per person (VietNamNet's author boxes, Dân trí's author links):
+    # when `byline` finds none, the texts of the first of these selectors that matches, joined
+    # by commas, are the byline.
+    authors: Sequence[str] = ()
+    # A wire or outlet credited on a line of its own ("Theo <b>Reuters</b>" under Dân trí's body):
+    # the source when the byline names none.
+    source: Sequence[str] = ()
+
+
+XPATH_PREFIX = "xpath:"
+
+
+def select(sel: Selector, selector: str) -> SelectorList:
+    """What a template's selector matches: CSS, or XPath when it starts with "xpath:".
+
+    XPath reaches what CSS cannot: an element found by its text ("the line starting with
+    'Ngày đăng'") and the elements around it.
+    """
+    if selector.startswith(XPATH_PREFIX):
+        return sel.xpath(selector[len(XPATH_PREFIX) :])
+    return sel.css(selector)
 
 
 def _first(sel: Selector, selectors: Sequence[str]) -> Selector | None:
     for css in selectors:
-        found = sel.css(css)
+        found = select(sel, css)
         if found:
             return found[0]
     return None
@@ -75,7 +96,7 @@ def _first(sel: Selector, selectors: Sequence[str]) -> Selector | None:
 
 def _first_text(sel: Selector, selectors: Sequence[str]) -> str:
     for css in selectors:
-        for found in sel.css(css):
+        for found in select(sel, css):
             text = text_of(found)
             if text:
                 return text
@@ -84,7 +105,7 @@ def _first_text(sel: Selector, selectors: Sequence[str]) -> str:
 
 def _all_texts(sel: Selector, selectors: Sequence[str]) -> list[str]:
     for css in selectors:
-        texts = [t for t in (text_of(s) for s in sel.css(css)) if t]
+        texts = [t for t in (text_of(s) for s in select(sel, css)) if t]
         if texts:
             return list(dict.fromkeys(texts))
     return []
@@ -114,6 +135,9 @@ class ArticleParser:
     # The path of an article page, as a regular expression (searched).
     article_url: str = r"\.html?$"
     language: str = "vi"
+    # Whether the page's description (JSON-LD, og:description, meta description) stands in for
+    # a lead the template does not find. Off where the CMS fills it with a site-wide text.
+    lead_from_description: bool = True
 
     def template_for(self, sel: Selector) -> Template | None:
         """The first template whose title and body are both on the page."""
@@ -121,6 +145,14 @@ class ArticleParser:
             if _first(sel, template.title) is not None and _first(sel, template.body) is not None:
                 return template
         return None
+
+    def own_related(self, sel: Selector, url: str) -> list[RelatedBlock]:
+        """Related blocks only the family's own code can read (a topic bar, say); none here.
+
+        They join the blocks found by heading and by markup, in page order, and leave the body
+        like them.
+        """
+        return []
 
     def parse(self, html: str, url: str) -> dict:
         """The article's fields, or NoArticle with the reason."""
@@ -131,11 +163,15 @@ class ArticleParser:
             raise NoArticle(f"no {self.name} template matches (title and body not found)")
 
         title = _first_text(sel, template.title) or clean_text(data.headline)
-        lead_text = _first_text(sel, template.lead) or clean_text(data.description)
+        lead_text = _first_text(sel, template.lead)
+        if not lead_text and self.lead_from_description:
+            lead_text = clean_text(data.description)
         lead, _ = strip_lead_prefix(lead_text, self.lead_prefixes)
 
         body_sel = _first(sel, template.body)
-        byline_raw = _first_text(sel, template.byline)
+        byline_raw = _first_text(sel, template.byline) or ", ".join(
+            _all_texts(sel, template.authors)
+        )
         for css in template.byline_in_body:
             for element in reversed(body_sel.css(css)):
                 byline_raw = byline_raw or text_of(element)
@@ -143,7 +179,7 @@ class ArticleParser:
                 break
         byline = parse_byline(byline_raw)
         authors = list(byline.authors)
-        source = byline.source
+        source = byline.source or parse_byline(_first_text(sel, template.source)).source
         if not byline_raw:
             for name in data.authors:
                 authors.extend(a for a in parse_byline(name).authors if a not in authors)
@@ -156,15 +192,23 @@ class ArticleParser:
         breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
         breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
         tags = _all_texts(sel, template.tags)
-        boxes = [box.root for css in template.related_boxes for box in sel.css(css)]
+        # One union selector: the boxes in page order, each once, whichever selector found it.
+        boxes = (
+            [box.root for box in sel.css(", ".join(template.related_boxes))]
+            if template.related_boxes
+            else []
+        )
         related = find_related_blocks(sel.root, url, self.related_headings, boxes)
+        if own := self.own_related(sel, url):
+            related = in_page_order(sel.root, [*related, *own])
 
         # Last: reading the body removes the unwanted elements from the page's tree.
-        body_images = images(body_sel, url, template.captions)
         for element in (e for block in related for e in block.elements):
-            # An in-body related box is related links, not prose.
+            # An in-body related box is related links, not prose, and its thumbnails
+            # (MasterCMS's mb_article_in_image) are not the article's images.
             if body_sel.root in element.iterancestors():
                 element.drop_tree()  # keeps the text that follows the box
+        body_images = images(body_sel, url, template.captions)
         body_paragraphs = paragraphs(body_sel, (*COMMON_BODY_DROP, *template.body_drop))
         if body_paragraphs and lead and body_paragraphs[0] in (lead, lead_text):
             body_paragraphs = body_paragraphs[1:]

@@ -32,6 +32,7 @@ from crawler.discovery import (
 )
 from crawler.items import Article
 from crawler.parsers.base import ArticleParser, NoArticle
+from crawler.parsers.generic import GenericParser
 from crawler.seen import SeenStore
 from crawler.spiders.arguments import CrawlArguments
 from crawler.urls import canonicalize_url, host_of, on_domains
@@ -88,6 +89,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, arguments=arguments)
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider._on_spider_closed, signal=signals.spider_closed)
         return spider
 
     @property
@@ -95,9 +97,23 @@ class NewsSpider(scrapy.Spider):
         return self.args.refresh
 
     @classmethod
-    def extract_article(cls, html: str, url: str) -> dict:
-        """The article's fields from a page of this site (pure: see crawler.extract)."""
-        return {"site": cls.name, **cls.parser.parse(html, url)}
+    def extract_article(cls, html: str, url: str) -> tuple[dict, str | None]:
+        """The article's fields from a page of this site, and why the fallback ran (or None).
+
+        Pure (see crawler.extract). When the site's parser finds no title or no body, the
+        generic extractor reads the page instead, so a redesign degrades output rather than
+        stopping it; NoArticle when neither finds an article.
+        """
+        try:
+            return {"site": cls.name, **cls.parser.parse(html, url)}, None
+        except NoArticle as reason:
+            if cls.parser.name == GenericParser.name:
+                raise
+            try:
+                fields = GenericParser(lead_prefixes=cls.parser.lead_prefixes).parse(html, url)
+            except NoArticle as generic_reason:
+                raise NoArticle(f"{reason}; generic: {generic_reason}") from None
+            return {"site": cls.name, **fields}, str(reason)
 
     @classmethod
     def on_site(cls, url: str) -> bool:
@@ -125,6 +141,24 @@ class NewsSpider(scrapy.Spider):
             args.max_items or "-",
             int(args.refresh),
         )
+
+    def _on_spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        """Name the site whose parser needs work: too many pages needed the generic extractor."""
+        stats = self.crawler.stats
+        parsed = stats.get_value("articles/parsed", 0)
+        fallback = stats.get_value("articles/fallback", 0)
+        share = fallback / parsed if parsed else 0.0
+        if fallback and share > self.crawler.settings.getfloat("FALLBACK_WARN_SHARE"):
+            stats.set_value("articles/fallback_share_exceeded", round(share, 3))
+            logger.warning(
+                "%s: %d of %d articles (%.0f%%) needed the generic extractor: "
+                "the %s parser no longer fits the site's pages",
+                self.name,
+                fallback,
+                parsed,
+                share * 100,
+                self.parser.name,
+            )
 
     def _on_item_scraped(self, item: Any, spider: scrapy.Spider) -> None:
         if spider is not self:
@@ -253,7 +287,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("not an HTML page: %s", response.url)
             return
         try:
-            fields = self.extract_article(response.text, response.url)
+            fields, fallback_reason = self.extract_article(response.text, response.url)
         except NoArticle as reason:
             stats.inc_value("articles/no_article")
             logger.warning("no article at %s: %s", response.url, reason)
@@ -263,6 +297,9 @@ class NewsSpider(scrapy.Spider):
             logger.exception("parser %s failed on %s", self.parser.name, response.url)
             return
         stats.inc_value("articles/parsed")
+        if fallback_reason:
+            stats.inc_value("articles/fallback")
+            logger.info("generic extractor used at %s: %s", response.url, fallback_reason)
         if not self.args.admits(parse_datetime(fields["published_at"])):
             stats.inc_value("articles/outside_window")
             return
