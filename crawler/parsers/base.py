@@ -156,7 +156,8 @@ class ArticleParser:
 
     def parse(self, html: str, url: str) -> dict:
         """The article's fields, or NoArticle with the reason."""
-        sel = Selector(text=html)
+        # type="html": parsel reads a page opening with <?xml ...?> as XML otherwise.
+        sel = Selector(text=html, type="html")
         data = read_structured_data(sel)
         template = self.template_for(sel)
         if template is None:
@@ -188,6 +189,9 @@ class ArticleParser:
         published_raw = _first_text(sel, template.time).strip(" |") or None
         published = parse_datetime(data.published) or parse_datetime(published_raw)
         updated = parse_datetime(data.modified)
+        if updated and published and updated <= published:
+            # CMSs fill dateModified with the publication time: no update to report.
+            updated = None
 
         breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
         breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
