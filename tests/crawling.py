@@ -10,8 +10,13 @@ SITES = ROOT / "tests" / "fixtures" / "sites"
 CRAWL_FIELDS = ("crawled_at", "content_hash", "schema_version")
 
 
-def crawl(site: str, data: Path, *arguments: str, replay: Path = SITES) -> tuple[int, dict, str]:
-    """Run ``scrapy crawl site`` over the replay; return its exit status, final stats and log."""
+def crawl(
+    site: str, data: Path, *arguments: str, replay: Path = SITES, **settings: str
+) -> tuple[int, dict, str]:
+    """Run ``scrapy crawl site`` over the replay; return its exit status, final stats and log.
+
+    ``arguments`` are ``-a`` values ("since=2020-01-01"); ``settings`` are ``-s`` ones.
+    """
     stats_file = data / f"stats-{site}.json"
     stats_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "scrapy", "crawl", site]
@@ -25,6 +30,8 @@ def crawl(site: str, data: Path, *arguments: str, replay: Path = SITES) -> tuple
         "-s",
         f"STATS_FILE={stats_file}",
     ]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
     return done.returncode, stats, done.stderr

@@ -228,3 +228,30 @@ def test_a_bad_argument_stops_the_command_saying_what_is_expected(tmp_path, argu
     assert expected in log
     assert stats == {}
     assert not (tmp_path / "hanoimoi").exists()
+
+
+def test_a_site_whose_pages_need_the_generic_extractor_is_named_at_close(tmp_path):
+    # The e-magazine page fits no MasterCMS template: the generic extractor reads it.
+    url = "https://laodongthudo.vn/emagazine-nhung-nguoi-giu-lua-o-khu-cong-nghiep-203402.html"
+    status, stats, log = crawl("laodongthudo", tmp_path, f"url={url}")
+    assert status == 0, log
+    assert stats["articles/parsed"] == 1
+    assert stats["articles/fallback"] == 1
+    assert stats["articles/fallback_share_exceeded"] == 1.0
+    assert f"generic extractor used at {url}: no mastercms template matches" in log
+    assert (
+        "laodongthudo: 1 of 1 articles (100%) needed the generic extractor: "
+        "the mastercms parser no longer fits the site's pages"
+    ) in log
+
+
+@pytest.mark.parametrize(("share", "named"), [("0.2", True), ("0.3", False)])
+def test_the_fallback_share_that_names_a_site_is_a_setting(tmp_path, share, named):
+    # One page of four read by the generic extractor: 25%.
+    status, stats, log = crawl(
+        "laodongthudo", tmp_path, "since=2020-01-01", FALLBACK_WARN_SHARE=share
+    )
+    assert status == 0, log
+    assert (stats["articles/fallback"], stats["articles/parsed"]) == (1, 4)
+    assert ("articles/fallback_share_exceeded" in stats) is named
+    assert ("needed the generic extractor" in log) is named
