@@ -2,7 +2,7 @@
 
 Two article templates: the standard one (``c-detail-head__*``, ``h2.desc``, ``div.c-news-detail``)
 and the longform one (``sc-longform-header-*``, ``block-sc-*``, ``div.entry``). How sure each
-selector is, and where it comes from: ``docs/onecms-markup.md``. The author and time are two
+selector is, and where it comes from: ``docs/markup/onecms.md``. The author and time are two
 spans printed "Author| dd/mm/yyyy HH:MM"; the pipe is a separator, not part of either.
 """
 
