@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.dates import VN_TZ, to_iso
 from crawler.items import ARTICLE_FIELDS, SCHEMA_VERSION, article_schema
+from crawler.report import FILLED_FIELDS
 from crawler.seen import SeenStore
 from crawler.text import clean_text
 
@@ -179,5 +180,9 @@ class JsonLinesWriterPipeline:
         self.store.record(
             adapter["url"], adapter["content_hash"], path, os.fstat(descriptor).st_size
         )
-        self.crawler.stats.inc_value("articles/written")
+        stats = self.crawler.stats
+        stats.inc_value("articles/written")
+        for name in FILLED_FIELDS:
+            if adapter.get(name):
+                stats.inc_value(f"fields/filled/{name}")
         return item

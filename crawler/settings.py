@@ -39,9 +39,16 @@ REPLAY_DIR = ""
 # The window of a run given no `since` argument: what a cron run every few hours looks back on.
 # Backfills pass since=... explicitly.
 DEFAULT_SINCE = "3d"
-# A spider warns at close (and counts articles/fallback_share_exceeded) when more than this
-# share of its articles needed the generic extractor: its parser no longer fits the site.
-FALLBACK_WARN_SHARE = 0.2
+# When a site is failing (crawler/report.py): more than these shares of its articles needed the
+# generic extractor (its parser no longer fits; the spider also warns at close) or were dropped
+# for missing fields, or of its requests failed...
+HEALTH_MAX_FALLBACK_SHARE = 0.2
+HEALTH_MAX_MISSING_SHARE = 0.2
+HEALTH_MAX_ERROR_SHARE = 0.5
+# ...judged only from this many articles (or requests) on.
+HEALTH_MIN_SAMPLE = 5
+# crawlall starts a site's window at its last healthy run less this overlap.
+SINCE_OVERLAP = "6h"
 # How many listing pages a spider follows from one entry point when the listing shows no dates.
 LISTING_MAX_PAGES = 20
 

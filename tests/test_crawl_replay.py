@@ -249,7 +249,7 @@ def test_a_site_whose_pages_need_the_generic_extractor_is_named_at_close(tmp_pat
 def test_the_fallback_share_that_names_a_site_is_a_setting(tmp_path, share, named):
     # One page of four read by the generic extractor: 25%.
     status, stats, log = crawl(
-        "laodongthudo", tmp_path, "since=2020-01-01", FALLBACK_WARN_SHARE=share
+        "laodongthudo", tmp_path, "since=2020-01-01", HEALTH_MAX_FALLBACK_SHARE=share
     )
     assert status == 0, log
     assert (stats["articles/fallback"], stats["articles/parsed"]) == (1, 4)

@@ -148,7 +148,7 @@ class NewsSpider(scrapy.Spider):
         parsed = stats.get_value("articles/parsed", 0)
         fallback = stats.get_value("articles/fallback", 0)
         share = fallback / parsed if parsed else 0.0
-        if fallback and share > self.crawler.settings.getfloat("FALLBACK_WARN_SHARE"):
+        if fallback and share > self.crawler.settings.getfloat("HEALTH_MAX_FALLBACK_SHARE"):
             stats.set_value("articles/fallback_share_exceeded", round(share, 3))
             logger.warning(
                 "%s: %d of %d articles (%.0f%%) needed the generic extractor: "
@@ -177,6 +177,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.args.url:
+            self.crawler.stats.inc_value("discovery/article_requests")
             yield scrapy.Request(self.args.url, callback=self.parse_article, dont_filter=True)
             return
         for url in self.entry_points():

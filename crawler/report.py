@@ -1,0 +1,199 @@
+"""The run report: per site what a run did, whether the site is healthy, and why not.
+
+Every run (``scrapy crawl`` and ``scrapy crawlall``) writes ``DATA_DIR/reports/<start>.json``
+(schema: ``crawler/schemas/report.schema.json``) and prints a summary table. A site is failing
+when its entry points gave no article link at all or none of its article pages an article, when
+too many of its articles needed the generic extractor or were dropped for missing fields, when
+too many of its requests failed, or when its crawl ended abnormally; the thresholds are the
+``HEALTH_*`` settings. The run's exit status is ``EXIT_FAILING`` when any site is failing.
+"""
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
+
+from crawler.dates import VN_TZ, to_iso
+
+REPORT_SCHEMA_VERSION = 1
+EXIT_FAILING = 3
+FILLED_FIELDS = ("authors", "published_at", "lead", "related")
+
+HEALTHY = "healthy"
+FAILING = "failing"
+LOCKED = "locked"  # another run held the site: not crawled this time
+NOT_STARTED = "not_started"  # the crawl could not start (bad arguments, a broken spider)
+
+
+def _count(stats: dict, prefix: str) -> dict[str, int]:
+    return {k[len(prefix) :]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+@dataclass
+class SiteRun:
+    """What one site's crawl did, from its final stats."""
+
+    site: str
+    status: str = HEALTHY
+    reasons: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def figures(self) -> dict:
+        stats = self.stats
+        written = stats.get("articles/written", 0)
+        dropped = _count(stats, "dropped/")
+        http = {
+            status: n
+            for status, n in _count(stats, "downloader/response_status_count/").items()
+            if status.isdigit() and int(status) >= 400
+        }
+        return {
+            "status": self.status,
+            "reasons": self.reasons,
+            "pages_fetched": stats.get("response_received_count", 0),
+            "articles_written": written,
+            "dropped": {k: v for k, v in dropped.items() if not k.startswith("duplicate")},
+            "duplicates": sum(v for k, v in dropped.items() if k.startswith("duplicate")),
+            "already_seen": stats.get("discovery/already_seen", 0),
+            "fallbacks": stats.get("articles/fallback", 0),
+            "no_article": stats.get("articles/no_article", 0),
+            "parse_errors": stats.get("articles/parse_error", 0),
+            "http_errors": http,
+            "exceptions": stats.get("downloader/exception_count", 0),
+            "fill_rates": {
+                name: round(stats.get(f"fields/filled/{name}", 0) / written, 3) if written else None
+                for name in FILLED_FIELDS
+            },
+            "duration_seconds": round(stats.get("elapsed_time_seconds", 0.0), 1),
+            "finish_reason": stats.get("finish_reason"),
+        }
+
+
+def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
+    """Whether a finished crawl of ``site`` is healthy, with every reason it is not.
+
+    Share rules apply from ``HEALTH_MIN_SAMPLE`` articles or requests on: one odd page among
+    three is no sign of a redesign.
+    """
+    run = SiteRun(site, stats=stats)
+    sample = settings.getint("HEALTH_MIN_SAMPLE")
+    written = stats.get("articles/written", 0)
+    parsed = stats.get("articles/parsed", 0)
+    requested = stats.get("discovery/article_requests", 0)
+    # Links known from earlier runs or older than `since` are news found, just not new.
+    found = (
+        requested
+        + stats.get("discovery/already_seen", 0)
+        + stats.get("discovery/outside_window", 0)
+    )
+    if not written and not found and not parsed:
+        received = stats.get("response_received_count", 0)
+        failed = stats.get("downloader/exception_count", 0)
+        run.reasons.append(
+            f"found no article link ({received} responses, {failed} failed requests)"
+        )
+    elif requested >= sample and not parsed:
+        run.reasons.append(f"none of {requested} article pages requested gave an article")
+    fallbacks = stats.get("articles/fallback", 0)
+    if parsed >= sample and fallbacks / parsed > settings.getfloat("HEALTH_MAX_FALLBACK_SHARE"):
+        run.reasons.append(
+            f"{fallbacks} of {parsed} articles needed the generic extractor: its parser no "
+            "longer fits the site"
+        )
+    missing = sum(v for k, v in _count(stats, "dropped/").items() if not k.startswith("duplicate"))
+    if parsed >= sample and missing / parsed > settings.getfloat("HEALTH_MAX_MISSING_SHARE"):
+        run.reasons.append(f"{missing} of {parsed} articles were dropped for missing fields")
+    requests = stats.get("downloader/request_count", 0)
+    errors = (
+        stats.get("downloader/exception_count", 0)
+        + stats.get("articles/parse_error", 0)
+        + sum(
+            n
+            for status, n in _count(stats, "downloader/response_status_count/").items()
+            if status.isdigit() and int(status) >= 400
+        )
+    )
+    if requests >= sample and errors / requests > settings.getfloat("HEALTH_MAX_ERROR_SHARE"):
+        run.reasons.append(f"{errors} of {requests} requests failed")
+    if stats.get("finish_reason") not in (None, "finished", "max_items"):
+        run.reasons.append(f"finished with reason {stats.get('finish_reason')!r}")
+    if run.reasons:
+        run.status = FAILING
+    return run
+
+
+@dataclass
+class RunReport:
+    command: str
+    data_dir: Path
+    started_at: datetime = field(default_factory=lambda: datetime.now(VN_TZ))
+    sites: dict[str, SiteRun] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return self.started_at.strftime("%Y%m%dT%H%M%S")
+
+    @property
+    def failing(self) -> list[str]:
+        """Sites that failed, or whose crawl could not even start."""
+        return sorted(
+            name for name, run in self.sites.items() if run.status in (FAILING, NOT_STARTED)
+        )
+
+    def exit_status(self) -> int:
+        return EXIT_FAILING if self.failing else 0
+
+    def as_dict(self) -> dict:
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "run": {
+                "id": self.run_id,
+                "command": self.command,
+                "started_at": to_iso(self.started_at),
+                "finished_at": to_iso(datetime.now(VN_TZ)),
+                "data_dir": str(self.data_dir),
+                "exit_status": self.exit_status(),
+                "failing": self.failing,
+            },
+            "sites": {name: self.sites[name].figures() for name in sorted(self.sites)},
+        }
+
+    def write(self) -> Path:
+        """Write ``DATA_DIR/reports/<start>.json`` whole or not at all; return its path."""
+        folder = self.data_dir / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.run_id}.json"
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), "utf-8")
+        os.replace(partial, path)
+        return path
+
+    def summary(self) -> str:
+        """The table an operator reads: a line per site, then the failing sites and why."""
+        head = ("site", "status", "pages", "written", "dropped", "dupes", "fallback", "errors", "s")
+        rows = [head]
+        for name in sorted(self.sites):
+            f = self.sites[name].figures()
+            rows.append(
+                (
+                    name,
+                    f["status"],
+                    str(f["pages_fetched"]),
+                    str(f["articles_written"]),
+                    str(sum(f["dropped"].values())),
+                    str(f["duplicates"]),
+                    str(f["fallbacks"]),
+                    str(sum(f["http_errors"].values()) + f["exceptions"]),
+                    str(f["duration_seconds"]),
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+        for name, run in sorted(self.sites.items()):
+            if run.status != HEALTHY:
+                label = run.status.upper().replace("_", " ")
+                lines.append(f"{label} {name}: " + "; ".join(run.reasons))
+        return "\n".join(lines)
