@@ -3,6 +3,8 @@
 Every value here can be overridden per run with ``-s NAME=VALUE``.
 """
 
+import os
+
 BOT_NAME = "hanoi-press-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -59,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "crawler.seen.SeenStore": 0,
+    # Alerts: spidermon runs crawler/monitors.py at spider close, before StatsFile (900) so that
+    # the alerts/* stats reach STATS_FILE.
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "crawler.statsfile.StatsFile": 900,
 }
 # Where to write the final stats as JSON (off when empty).
@@ -74,3 +79,30 @@ ITEM_PIPELINES = {
 LOG_FORMATTER = "crawler.logformatter.LogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# Alerts (crawler/monitors.py): each spider's crawl is checked at close; the verdict goes to the
+# log and the stats (alerts/*), and a failure is sent by each channel whose setting is set.
+# spidermon does not set the exit status: the run report does (crawler/report.py).
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.SpiderCloseMonitorSuite"]
+ALERT_MIN_ITEMS = 1
+ALERT_MIN_FIELD_COVERAGE = {"authors": 0.5, "lead": 0.8, "published_at": 1.0, "related": 0.2}
+ALERT_MIN_SAMPLE = 5  # no coverage or "all pages unreadable" verdict on fewer articles/requests
+ALERT_MAX_ERRORS = 0  # log_count/ERROR
+ALERT_MAX_PARSE_ERRORS = 0  # articles/parse_error
+ALERT_MAX_DOWNLOAD_ERROR_SHARE = 0.2  # downloader/exception_count / downloader/request_count
+ALERT_FINISH_REASONS = ["finished", "max_items"]
+ALERT_TIMEOUT = 10
+# Secrets come from the environment: a -s value is visible in ps and in shell history.
+ALERT_WEBHOOK_URL = os.environ.get("ALERT_WEBHOOK_URL", "")
+ALERT_SMTP_HOST = ""
+ALERT_SMTP_PORT = 587
+# "ssl", "starttls" or "none"; empty: STARTTLS if offered, and required to send a password.
+ALERT_SMTP_TLS = ""
+ALERT_SMTP_USER = ""
+ALERT_SMTP_PASSWORD = os.environ.get("ALERT_SMTP_PASSWORD", "")
+ALERT_MAIL_FROM = ""
+ALERT_MAIL_TO = []
+ALERT_TELEGRAM_API = "https://api.telegram.org"
+ALERT_TELEGRAM_TOKEN = os.environ.get("ALERT_TELEGRAM_TOKEN", "")
+ALERT_TELEGRAM_CHAT_ID = ""

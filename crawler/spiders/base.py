@@ -148,7 +148,12 @@ class NewsSpider(scrapy.Spider):
         parsed = stats.get_value("articles/parsed", 0)
         fallback = stats.get_value("articles/fallback", 0)
         share = fallback / parsed if parsed else 0.0
-        if fallback and share > self.crawler.settings.getfloat("HEALTH_MAX_FALLBACK_SHARE"):
+        settings = self.crawler.settings
+        if (
+            fallback
+            and parsed >= settings.getint("HEALTH_MIN_SAMPLE")
+            and share > settings.getfloat("HEALTH_MAX_FALLBACK_SHARE")
+        ):
             stats.set_value("articles/fallback_share_exceeded", round(share, 3))
             logger.warning(
                 "%s: %d of %d articles (%.0f%%) needed the generic extractor: "
