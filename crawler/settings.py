@@ -31,6 +31,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's code-execution HTTP server on localhost, one per crawler: attack surface, unused here.
+REMOTE_CONTROL_ENABLED = False
 # Measured: 10 concurrent items per response instead of 100 cuts CPU per page by a quarter.
 CONCURRENT_ITEMS = 10
 

@@ -6,6 +6,7 @@ with exit status 75. Otherwise the run writes its report (crawler/report.py) and
 site is healthy, 3 when it is failing.
 """
 
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -30,6 +31,8 @@ class Command(ScrapyCrawlCommand):
         try:
             spider_class.parse_arguments(opts.spargs, self.settings)
         except ArgumentError as error:
+            # Logged as well: under scrapyd, the job's log is where an operator looks.
+            logging.getLogger(__name__).error("%s: %s", site, error)
             raise UsageError(f"{site}: {error}", print_help=False) from None
         runs = SiteRuns(self.crawler_process, self.settings, f"crawl {site}")
         runs.add(site, opts.spargs, since_from_state=False)
