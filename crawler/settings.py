@@ -56,7 +56,15 @@ SINCE_OVERLAP = "6h"
 # How many listing pages a spider follows from one entry point when the listing shows no dates.
 LISTING_MAX_PAGES = 20
 
+# Web archives (crawler/archive.py): with ARCHIVE on, the article pages a crawl parses are also
+# saved as received to DATA_DIR/archive/<site>/<crawl start, UTC>.wacz; `python -m
+# crawler.reextract DATA_DIR/archive` extracts them again with the current parsers.
+ARCHIVE = False
+
 DOWNLOADER_MIDDLEWARES = {
+    # Between RedirectMiddleware (600) and HttpCompressionMiddleware (590): final responses,
+    # bodies as the server sent them. Off unless ARCHIVE.
+    "crawler.archive.ArchiveMiddleware": 595,
     # Last before the download handler, so robots.txt, redirects and stats see replayed responses.
     "crawler.replay.ReplayMiddleware": 990,
 }
