@@ -196,3 +196,23 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path, big_site):
     second = scrapy("crawl", "hanoimoi", "-a", "since=2020-01-01", data=data, replay=big_site)
     assert second.returncode == 0, second.stderr
     assert len(written(data, "hanoimoi")) == 1500
+
+
+def test_a_site_that_cannot_start_is_in_the_report_and_fails_the_run(tmp_path):
+    data = tmp_path / "data"
+    # A start URL on hanoimoi.vn makes no sense to nguoihanoi: its crawl cannot start.
+    done = scrapy(
+        "crawlall", "--sites", "hanoimoi,nguoihanoi",
+        "-a", "since=2020-01-01", "-a", "start=https://hanoimoi.vn/rss/home.rss",
+        data=data,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    report = report_of(data)
+    assert report["sites"]["hanoimoi"]["status"] == "healthy"
+    nguoihanoi = report["sites"]["nguoihanoi"]
+    assert nguoihanoi["status"] == "not_started"
+    assert nguoihanoi["reasons"] == [
+        "start='https://hanoimoi.vn/rss/home.rss': expected a URL on nguoihanoi.vn"
+    ]
+    assert report["run"]["failing"] == ["nguoihanoi"]
+    assert "NOT STARTED nguoihanoi: start=" in done.stdout
