@@ -18,6 +18,26 @@ from crawler.dates import VN_TZ, to_iso
 EXIT_LOCKED = 75
 
 
+def shown_command(argv: list[str]) -> list[str]:
+    """The command line without the values of ``-s NAME=VALUE``: one may be a secret
+    (ALERT_SMTP_PASSWORD=...), and the lock file stays in DATA_DIR after the run."""
+    shown, hide_next = [], False
+    for argument in argv:
+        if hide_next:
+            shown.append(argument.partition("=")[0] + "=…")
+            hide_next = False
+        elif argument in ("-s", "--set"):
+            shown.append(argument)
+            hide_next = True
+        elif argument.startswith("--set="):
+            shown.append("--set=" + argument.removeprefix("--set=").partition("=")[0] + "=…")
+        elif argument.startswith("-s") and "=" in argument:
+            shown.append(argument.partition("=")[0] + "=…")
+        else:
+            shown.append(argument)
+    return shown
+
+
 class SiteLocked(Exception):
     """Another running crawl holds the site's lock; the message says which."""
 
@@ -39,7 +59,11 @@ class SiteLock:
             os.close(descriptor)
             raise SiteLocked(f"{self.site} is being crawled by another run ({holder})") from None
         os.ftruncate(descriptor, 0)
-        note = {"pid": os.getpid(), "since": to_iso(datetime.now(VN_TZ)), "command": sys.argv}
+        note = {
+            "pid": os.getpid(),
+            "since": to_iso(datetime.now(VN_TZ)),
+            "command": shown_command(sys.argv),
+        }
         os.write(descriptor, json.dumps(note).encode())
         self._descriptor = descriptor
         return self

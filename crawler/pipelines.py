@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dates import VN_TZ, to_iso
 from crawler.items import ARTICLE_FIELDS, SCHEMA_VERSION, article_schema
@@ -143,21 +145,46 @@ class JsonLinesWriterPipeline:
 
     A line is written with one ``write`` call and fsynced before the seen store records it, so a
     killed run leaves at most a torn last line, which the store cuts off at the next start.
+
+    A write that fails (a full disk, a file-size limit, an I/O error) stops the crawl loudly:
+    the file is cut back to the end of its last complete line before the error propagates (when
+    the cut fails too, the torn tail is left to the seen store's start-up recovery, which cuts
+    it), the store records nothing, an ERROR names the file and the error, ``write/failed``
+    counts it, and the spider is closed with the reason ``write_failed`` (the run report judges
+    the site failing: exit status 3). The articles that reach the writer after that are not
+    written (``write/not_attempted``): none is marked seen, so the next run writes them all.
+    When the store cannot record a line that is on disk, the line is cut back the same way,
+    unless the store did record it after all; a complete line the store missed is recorded by
+    its recovery at the next start.
     """
+
+    CLOSE_REASON = "write_failed"
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.store = _seen_store(crawler)
         self.data_dir = Path(crawler.settings.get("DATA_DIR") or "data")
         self.files: dict[Path, int] = {}
+        self.failure: str | None = None  # why writing stopped, once it has
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "JsonLinesWriterPipeline":
         return cls(crawler)
 
     def close_spider(self) -> None:
-        for descriptor in self.files.values():
-            os.close(descriptor)
+        if self.failure is not None:
+            skipped = self.crawler.stats.get_value("write/not_attempted", 0)
+            logger.error(
+                "%s: this crawl wrote nothing after it; %d more articles were not written "
+                "(the next run writes them)",
+                self.failure,
+                skipped,
+            )
+        for path, descriptor in self.files.items():
+            try:
+                os.close(descriptor)
+            except OSError as error:
+                logger.error("closing %s failed: %s", path, error)
         self.files.clear()
 
     def _descriptor(self, path: Path) -> int:
@@ -168,21 +195,86 @@ class JsonLinesWriterPipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
+        if self.failure is not None:
+            self.crawler.stats.inc_value("write/not_attempted")
+            raise DropItem(
+                f"{self.CLOSE_REASON}: {adapter.get('url')}: not written, as writing stopped "
+                f"after {self.failure}",
+                log_level="INFO",
+            )
         record = {name: adapter.get(name) for name in ARTICLE_FIELDS}
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         day = adapter["crawled_at"][:10]
         path = self.data_dir / adapter["site"] / f"{day}.jsonl"
-        descriptor = self._descriptor(path)
-        written = os.write(descriptor, line)
-        if written != len(line):
-            raise OSError(f"short write to {path}: {written} of {len(line)} bytes")
-        os.fsync(descriptor)
-        self.store.record(
-            adapter["url"], adapter["content_hash"], path, os.fstat(descriptor).st_size
-        )
+        try:
+            self._append(path, line, adapter["url"], adapter["content_hash"])
+        except OSError as error:
+            self._stop(f"writing {path} failed: {error}")
+            raise
+        except sqlite3.Error as error:
+            self._stop(f"recording a line of {path} in {self.store.path} failed: {error}")
+            raise
         stats = self.crawler.stats
         stats.inc_value("articles/written")
         for name in FILLED_FIELDS:
             if adapter.get(name):
                 stats.inc_value(f"fields/filled/{name}")
         return item
+
+    def _append(self, path: Path, line: bytes, url: str, content_hash: str) -> None:
+        """Write, fsync and record one line, or leave the file as it was and raise."""
+        descriptor = self._descriptor(path)
+        start = os.fstat(descriptor).st_size  # the end of the last complete line
+        try:
+            self._write_all(descriptor, line, path)
+            os.fsync(descriptor)
+        except OSError:
+            self._cut(path, descriptor, start)
+            raise
+        end = os.fstat(descriptor).st_size
+        try:
+            self.store.record(url, content_hash, path, end)
+        except sqlite3.Error:
+            # Cut only a line the store surely lacks: one it recorded after all must stay, and
+            # one left when in doubt is recorded by the store's recovery at the next start.
+            try:
+                recorded = self.store.recorded_size(path)
+            except sqlite3.Error:
+                recorded = end
+            if recorded != end:
+                self._cut(path, descriptor, start)
+            raise
+
+    @staticmethod
+    def _write_all(descriptor: int, line: bytes, path: Path) -> None:
+        # One write call; a short one (the space ran out mid-line) is followed by another for
+        # the rest, which then fails with the reason (ENOSPC, EFBIG) or completes the line.
+        view = memoryview(line)
+        while view:
+            written = os.write(descriptor, view)
+            if written <= 0:
+                raise OSError(f"short write to {path}: {len(line) - len(view)} of {len(line)}")
+            view = view[written:]
+
+    def _cut(self, path: Path, descriptor: int, size: int) -> None:
+        """Cut ``path`` back to ``size`` bytes: no torn or unrecorded line stays behind."""
+        try:
+            if os.fstat(descriptor).st_size > size:
+                os.ftruncate(descriptor, size)
+                os.fsync(descriptor)
+        except OSError as error:
+            logger.error(
+                "cutting %s back to %d bytes failed (%s): the seen store's recovery cuts the "
+                "torn line at the next start",
+                path,
+                size,
+                error,
+            )
+
+    def _stop(self, failure: str) -> None:
+        """Count and log the failure, and close the spider: the run must not end healthy."""
+        self.failure = failure
+        self.crawler.stats.inc_value("write/failed")
+        logger.error("%s; the crawl stops (%s)", self.failure, self.CLOSE_REASON)
+        if self.crawler.crawling and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=self.CLOSE_REASON))

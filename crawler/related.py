@@ -7,11 +7,10 @@ the next heading.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.text import clean_text
+from crawler.text import absolute_url, clean_text, element_text
 
 DEFAULT_HEADINGS = (
     "Nổi bật",
@@ -115,9 +114,9 @@ def titled_links(anchors: Iterable[etree._Element], base_url: str) -> list[dict[
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        url = urljoin(base_url, href)
-        if not title or url in seen:
+        title = clean_text(element_text(anchor)) or clean_text(anchor.get("title"))
+        url = absolute_url(base_url, href)
+        if not title or not url or url in seen:
             continue
         seen.add(url)
         links.append({"url": url, "title": title})
@@ -171,7 +170,7 @@ def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
     links = titled_links(anchors, base_url)
     if not links:
         return None
-    name = clean_text(heading.text_content()).rstrip(" :") if heading is not None else BOX_NAME
+    name = clean_text(element_text(heading)).rstrip(" :") if heading is not None else BOX_NAME
     return RelatedBlock(name, links, box)
 
 

@@ -63,6 +63,19 @@ class SiteRun:
             "parse_errors": stats.get("articles/parse_error", 0),
             "http_errors": http,
             "exceptions": stats.get("downloader/exception_count", 0),
+            # What the network did, by name (crawler/network.py, docs/reliability/network.md).
+            "exceptions_by_type": _count(stats, "downloader/exception_type_count/"),
+            "retries": {
+                "count": stats.get("retry/count", 0),
+                "gave_up": stats.get("retry/max_reached", 0),
+                "waited_seconds": round(stats.get("network/backoff_seconds", 0.0), 1),
+                "wait_refused": stats.get("network/retry_after_too_long", 0),
+            },
+            "given_up": _count(stats, "network/ignored/"),
+            "over_maxsize": stats.get("network/over_maxsize", 0),
+            "robots_forbidden": stats.get("robotstxt/forbidden", 0),
+            "not_html": stats.get("articles/not_html", 0),
+            "charset_fixed": _count(stats, "network/charset/"),
             "fill_rates": {
                 name: round(stats.get(f"fields/filled/{name}", 0) / written, 3) if written else None
                 for name in FILLED_FIELDS
@@ -92,8 +105,11 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     if not written and not found and not parsed:
         received = stats.get("response_received_count", 0)
         failed = stats.get("downloader/exception_count", 0)
+        # The HTTP errors among those responses (retried attempts are not responses here).
+        http_errors = stats.get("httperror/response_ignored_count", 0)
         run.reasons.append(
-            f"found no article link ({received} responses, {failed} failed requests)"
+            f"found no article link ({received} responses, {http_errors} with an HTTP error "
+            f"status; {failed} requests with no response)"
         )
     elif requested >= sample and not parsed:
         run.reasons.append(f"none of {requested} article pages requested gave an article")
@@ -110,6 +126,8 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     errors = (
         stats.get("downloader/exception_count", 0)
         + stats.get("articles/parse_error", 0)
+        # Answers given up after they arrived (truncated, a gzip bomb, a redirect loop...).
+        + sum(_count(stats, "network/ignored/").values())
         + sum(
             n
             for status, n in _count(stats, "downloader/response_status_count/").items()
@@ -118,6 +136,12 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     )
     if requests >= sample and errors / requests > settings.getfloat("HEALTH_MAX_ERROR_SHARE"):
         run.reasons.append(f"{errors} of {requests} requests failed")
+    if stats.get("write/failed"):
+        # Also when the failure came during a close already under way (max_items).
+        run.reasons.append(
+            f"{stats['write/failed']} article(s) could not be written, "
+            f"{stats.get('write/not_attempted', 0)} more not attempted: see the log's ERROR"
+        )
     if stats.get("finish_reason") not in (None, "finished", "max_items"):
         run.reasons.append(f"finished with reason {stats.get('finish_reason')!r}")
     if run.reasons:
@@ -167,8 +191,12 @@ class RunReport:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.run_id}.json"
         partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), "utf-8")
-        os.replace(partial, path)
+        try:
+            partial.write_text(json.dumps(self.as_dict(), ensure_ascii=False, indent=1), "utf-8")
+            os.replace(partial, path)
+        except OSError:
+            partial.unlink(missing_ok=True)
+            raise
         return path
 
     def summary(self) -> str:
@@ -186,7 +214,11 @@ class RunReport:
                     str(sum(f["dropped"].values())),
                     str(f["duplicates"]),
                     str(f["fallbacks"]),
-                    str(sum(f["http_errors"].values()) + f["exceptions"]),
+                    str(
+                        sum(f["http_errors"].values())
+                        + f["exceptions"]
+                        + sum(f["given_up"].values())
+                    ),
                     str(f["duration_seconds"]),
                 )
             )

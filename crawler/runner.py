@@ -98,9 +98,17 @@ class SiteRuns:
                 run = judge(site, crawler.stats.get_stats(), self.settings)
                 self.report.sites[site] = run
                 if run.status == HEALTHY:
-                    record_success(self.data_dir, site, self.report.started_at)
+                    try:
+                        record_success(self.data_dir, site, self.report.started_at)
+                    except OSError as error:
+                        logger.error("%s: its healthy run could not be recorded: %s", site, error)
             lock.release()
-        path = self.report.write()
+        # A full disk must not cost the summary and the exit status: they are the alert.
+        try:
+            where = str(self.report.write())
+        except OSError as error:
+            logger.error("the run report could not be written: %s", error)
+            where = f"not written ({error})"
         print(self.report.summary())
-        print(f"report: {path}")
+        print(f"report: {where}")
         return self.report

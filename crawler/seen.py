@@ -5,7 +5,8 @@ SQLite under ``DATA_DIR``, 16-byte keys in ``WITHOUT ROWID`` tables: constant me
 store follows them: each output file's size is recorded in the same transaction as the keys of
 the lines written up to it, so at start-up the lines that a killed run wrote but did not record
 are read back and recorded, and a torn last line is cut off. Nothing is marked seen before its
-line is on disk, and nothing on disk is missed.
+line is on disk, and nothing on disk is missed. A transaction that cannot commit (a full disk)
+is rolled back whole; the writer then cuts its line (docs/reliability/process.md).
 """
 
 import json
@@ -103,16 +104,29 @@ class SeenStore:
     def _relative(self, file: Path) -> str:
         return Path(os.path.relpath(file, self.data_dir)).as_posix()
 
+    def recorded_size(self, file: Path) -> int | None:
+        """The size of ``file`` the store last recorded (the end of its last recorded line)."""
+        row = self.db.execute(
+            "SELECT size FROM files WHERE path = ?", (self._relative(file),)
+        ).fetchone()
+        return row[0] if row else None
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         # sqlite3's own context manager neither begins a transaction nor takes the write lock.
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # A failed COMMIT (a full disk: SQLITE_FULL, SQLITE_IOERR) may leave the transaction
+            # open; rolled back, the connection reads committed data only and can begin anew.
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error as error:
+                    logger.error("%s: rollback failed: %s", self.path, error)
             raise
-        self.db.execute("COMMIT")
 
     def recover(self) -> int:
         """Record lines written after the store last heard of them; cut torn last lines.

@@ -29,6 +29,12 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# A 429 or 503 is retried after its Retry-After, or after RETRY_BACKOFF_BASE seconds doubled at
+# each retry when it gives none; the host waits as long. A longer Retry-After than
+# RETRY_AFTER_MAX (seconds) is not waited for: the page is given up (crawler/network.py).
+RETRY_BACKOFF_HTTP_CODES = [429, 503]
+RETRY_BACKOFF_BASE = 1.0
+RETRY_AFTER_MAX = 120.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy's code-execution HTTP server on localhost, one per crawler: attack surface, unused here.
@@ -62,6 +68,15 @@ LISTING_MAX_PAGES = 20
 ARCHIVE = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Network faults Scrapy lets through or does not name (crawler/network.py): retries that wait
+    # for Retry-After, counted gzip bombs, redirect loops, maxsize cuts, and HTML that is empty,
+    # truncated, nested too deep, binary or labelled latin-1 when it is UTF-8.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.network.RetryAfterMiddleware": 550,
+    "crawler.network.PageCheckMiddleware": 585,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.network.HttpCompressionMiddleware": 590,
+    "crawler.network.FaultStatsMiddleware": 650,
     # Between RedirectMiddleware (600) and HttpCompressionMiddleware (590): final responses,
     # bodies as the server sent them. Off unless ARCHIVE.
     "crawler.archive.ArchiveMiddleware": 595,

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -12,7 +12,20 @@ from parsel import Selector, SelectorList
 _SPACE = re.compile(r"\s+")
 # Invisible characters that editors paste into Vietnamese text; they break matching and hashing.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 but for white space, DEL, and C1 (mojibake of windows-125x text brings them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+# What an XML tree refuses: C0 but for tab, line feed and carriage return, and U+FFFE, U+FFFF.
+# lxml's HTML parser keeps them in text and attribute names, then raises ValueError when the
+# tree is changed there (an element dropped) or the attributes are read.
+_NOT_XML = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parseable(html: str) -> str:
+    """The page without what lxml cannot handle: NUL dropped (as parsel drops it), the other
+    control characters an XML tree refuses (Word's \\x0b line break, say) made spaces."""
+    return _NOT_XML.sub(" ", html.replace("\x00", ""))
 
 
 def clean_text(value: str | None) -> str:
@@ -25,9 +38,20 @@ def clean_text(value: str | None) -> str:
 
 def text_of(sel: Selector | SelectorList | None) -> str:
     """The clean text of a selected element (the first of a list), or "" when there is none."""
+    if isinstance(sel, SelectorList):
+        sel = sel[0] if sel else None
     if sel is None:
         return ""
+    if isinstance(sel.root, etree._Element):
+        return clean_text(element_text(sel.root))
     return clean_text(sel.xpath("string()").get())
+
+
+def element_text(element: etree._Element) -> str:
+    """An element's text, less that of the scripts and styles inside it (code, never shown)."""
+    if element.find(".//script") is None and element.find(".//style") is None:
+        return element.xpath("string()")
+    return "".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
 
 
 # Elements whose text is never article prose.
@@ -52,7 +76,11 @@ _LINE_BREAK = "\x00"  # a <br> outside a <p>: editors use <br><br> between parag
 
 
 def _paragraph_texts(element: etree._Element) -> Iterator[str]:
-    """Yield the text of each paragraph under ``element``, in document order."""
+    """Yield the text of each paragraph under ``element``, in document order.
+
+    The tree is walked with a stack of its own, not by recursion: a page of a thousand nested
+    elements is as readable as any other.
+    """
     buffer: list[str] = []
 
     def flush() -> Iterator[str]:
@@ -60,23 +88,30 @@ def _paragraph_texts(element: etree._Element) -> Iterator[str]:
         buffer.clear()
         yield from (text for text in map(clean_text, parts) if text)
 
-    def walk(node: etree._Element) -> Iterator[str]:
-        if node.text:
-            buffer.append(node.text)
-        for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "br":
-                buffer.append(" " if node.tag == "p" else _LINE_BREAK)
-            elif tag in BLOCK_TAGS:
-                yield from flush()
-                yield from walk(child)
-                yield from flush()
-            elif tag and tag not in SKIPPED_TAGS:
-                yield from walk(child)
-            if child.tail:
-                buffer.append(child.tail)
-
-    yield from walk(element)
+    # What is left to do, last first: ("walk", element), ("text", string) or ("flush", None).
+    todo: list[tuple[str, etree._Element | str | None]] = [("walk", element)]
+    while todo:
+        action, item = todo.pop()
+        if action == "text":
+            buffer.append(item)
+        elif action == "flush":
+            yield from flush()
+        else:
+            node = item
+            if node.text:
+                buffer.append(node.text)
+            steps: list[tuple[str, etree._Element | str | None]] = []
+            for child in node:
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag == "br":
+                    steps.append(("text", " " if node.tag == "p" else _LINE_BREAK))
+                elif tag in BLOCK_TAGS:
+                    steps += [("flush", None), ("walk", child), ("flush", None)]
+                elif tag and tag not in SKIPPED_TAGS:
+                    steps.append(("walk", child))
+                if child.tail:
+                    steps.append(("text", child.tail))
+            todo.extend(reversed(steps))
     yield from flush()
 
 
@@ -105,8 +140,29 @@ def _image_url(img: Selector, base_url: str) -> str | None:
     for attr in _IMAGE_SOURCE_ATTRS:
         value = (img.attrib.get(attr) or "").strip()
         if value and not _PLACEHOLDER.search(value):
-            return urljoin(base_url, value)
+            return absolute_url(base_url, value)
     return None
+
+
+_URL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def absolute_url(base_url: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base_url`` when that is an http(s) URL, else None.
+
+    A broken href ("http://[::1" makes urljoin raise) or another scheme (javascript:, data:,
+    ftp:) is None; control characters are percent-encoded, as browsers do.
+    """
+    if not href or not href.strip():
+        return None
+    try:
+        url = urljoin(base_url, href.strip())
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return _URL_CONTROL.sub(lambda m: quote(m.group()), url)
 
 
 def images(container: Selector, base_url: str, caption_css: Sequence[str]) -> list[Image]:

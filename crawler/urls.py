@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
@@ -21,6 +22,7 @@ __all__ = [
     "choose_canonical",
     "host_of",
     "on_domains",
+    "rejection",
     "same_host",
     "url_key",
 ]
@@ -177,29 +179,74 @@ def same_host(a: str, b: str) -> bool:
     return bool(host) and host == host_of(b)
 
 
+_NUMERIC_LABEL = re.compile(r"\d+|0x[0-9a-f]*", re.IGNORECASE)
+
+
 def _is_ip_literal(host: str) -> bool:
+    """An IPv4 or IPv6 address, in any spelling a resolver or browser reads as one.
+
+    Besides the dotted quad and IPv6, "127.1", "0x7f.1" and "2130706433" reach 127.0.0.1 through
+    inet_aton; the WHATWG URL parser reads a host whose last label is a number as IPv4 too.
+    """
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return bool(_NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]))
     return True
+
+
+# The kinds of rejection, as ``rejection`` names them (and the spiders' stats count them).
+REJECTIONS = ("scheme", "invalid", "userinfo", "localhost", "ip_literal", "no_dot", "offsite")
+
+
+@cache
+def _wanted(domain: str) -> str:
+    """A domain normalised exactly like a URL host (IDN, case, prefixes)."""
+    return host_of(f"http://{domain.strip().lstrip('.')}/")
+
+
+def rejection(url: str, domains: Iterable[str], *, subdomains: bool = True) -> str | None:
+    """Why *url* may not be requested for a site on *domains*, or None when it may.
+
+    The kinds, checked in this order: ``scheme`` (not http or https, relative URLs included),
+    ``invalid`` (no host, or one that does not parse), ``userinfo`` (a "user@" part, which only
+    ever disguises the host), ``localhost``, ``ip_literal`` (an address instead of a name),
+    ``no_dot`` (a single-label name: an intranet host), ``offsite`` (another site; with
+    ``subdomains`` False, a sub-domain of the site's domains too).
+    """
+    try:
+        # safe_url_string parses like a browser (and Scrapy): "\\" ends the host, IDN -> punycode.
+        parts = urlsplit(safe_url_string(url.strip()))
+    except ValueError:
+        return "invalid"
+    if parts.scheme.lower() not in _WEB_SCHEMES:
+        return "scheme"
+    try:
+        raw_host = parts.hostname or ""
+        _ = parts.port  # a port that is no number, or out of range, raises
+    except ValueError:
+        return "invalid"
+    if not raw_host:
+        return "invalid"
+    if parts.netloc.rpartition("@")[0]:
+        return "userinfo"
+    host = _normalize_host(raw_host)
+    if host == "localhost" or host.endswith(".localhost"):
+        return "localhost"
+    if _is_ip_literal(host):
+        return "ip_literal"
+    if "." not in host:
+        return "no_dot"
+    for domain in domains:
+        wanted = _wanted(domain)
+        if wanted and (host == wanted or (subdomains and host.endswith(f".{wanted}"))):
+            return None
+    return "offsite"
 
 
 def on_domains(url: str, domains: Iterable[str]) -> bool:
     """Tell whether *url* is an http(s) URL on one of *domains* or a subdomain."""
-    scheme, userinfo, raw_host = _split(url)
-    if scheme not in _WEB_SCHEMES or userinfo:
-        # A userinfo part only ever serves to disguise the real host.
-        return False
-    host = _normalize_host(raw_host)
-    if "." not in host or host.endswith(".localhost") or _is_ip_literal(host):
-        return False
-    for domain in domains:
-        # Normalise the domain exactly like a URL host (IDN, case, prefixes).
-        wanted = host_of(f"http://{domain.strip().lstrip('.')}/")
-        if wanted and (host == wanted or host.endswith(f".{wanted}")):
-            return True
-    return False
+    return rejection(url, domains) is None
 
 
 def choose_canonical(fetched_url: str, declared: Sequence[str | None]) -> str:

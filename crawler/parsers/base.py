@@ -16,7 +16,7 @@ from crawler.dates import parse_datetime, to_iso
 from crawler.discovery import ListingRules
 from crawler.related import DEFAULT_HEADINGS, RelatedBlock, find_related_blocks, in_page_order
 from crawler.structured import read_structured_data
-from crawler.text import clean_text, images, paragraphs, text_of
+from crawler.text import clean_text, images, paragraphs, parseable, text_of
 from crawler.urls import choose_canonical
 
 
@@ -157,7 +157,7 @@ class ArticleParser:
     def parse(self, html: str, url: str) -> dict:
         """The article's fields, or NoArticle with the reason."""
         # type="html": parsel reads a page opening with <?xml ...?> as XML otherwise.
-        sel = Selector(text=html, type="html")
+        sel = Selector(text=parseable(html), type="html")
         data = read_structured_data(sel)
         template = self.template_for(sel)
         if template is None:

@@ -48,7 +48,7 @@ from crawler.structured import (
     json_ld_nodes,
     read_structured_data,
 )
-from crawler.text import clean_text, images, text_of
+from crawler.text import clean_text, element_text, images, parseable, text_of
 from crawler.urls import choose_canonical, host_of
 
 # What trafilatura must not read as prose: captions; picture frames (a small table holding an
@@ -206,6 +206,7 @@ class GenericParser:
 
     def parse(self, html: str, url: str) -> dict:
         """The article's fields, or NoArticle with the reason."""
+        html = parseable(html)
         sel = Selector(text=html, type="html")
         data = read_structured_data(sel)
         sites = _site_names(sel, url)
@@ -834,6 +835,6 @@ def _labelled_tags(scope: Selector) -> list[str]:
                 if order[a] > order[label] and label not in a.iterancestors()
             ]
             if anchors:
-                texts = (clean_text(a.text_content()) for a in anchors)
+                texts = (clean_text(element_text(a)) for a in anchors)
                 return list(dict.fromkeys(t for t in texts if t and len(t) <= 80))
     return []

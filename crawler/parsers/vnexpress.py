@@ -27,13 +27,14 @@ Listings (``/<section>``, ``/topic/<slug>-<id>``) print ``article.item-news`` it
 """
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from crawler.discovery import ListingRules
 from crawler.parsers.base import COMMON_CAPTIONS, ArticleParser, Template
 from crawler.related import RelatedBlock, titled_links
+from crawler.text import absolute_url
 
 FCK_DETAIL = Template(
     name="fck_detail",
@@ -103,7 +104,10 @@ class VnExpressParser(ArticleParser):
 
     def _is_article(self, href: str | None, page_url: str) -> bool:
         """An article of this site (not the logo's home page, not the topic page)."""
-        link = urlsplit(urljoin(page_url, (href or "").strip()))
+        absolute = absolute_url(page_url, href)
+        if absolute is None:  # a broken or non-web link
+            return False
+        link = urlsplit(absolute)
         return link.netloc == urlsplit(page_url).netloc and bool(
             re.search(self.article_url, link.path)
         )

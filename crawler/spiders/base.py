@@ -3,6 +3,14 @@
 A site's spider states its domains, entry points, article URL pattern and parser; this class
 does the rest. Entry pages are told apart by content (sitemap index, sitemap, feed, listing).
 Stats live under ``discovery/``, ``articles/`` and ``dropped/`` (the pipelines).
+
+Every request a spider builds goes through ``_request``, on one check, ``rejection`` (the URL's
+host is the site's: crawler/urls.py): entry points, ``url=`` and ``start=`` (refused already as
+arguments), sitemap children, feed, sitemap and listing links, next pages. A refused URL is not
+requested and is counted under ``discovery/rejected/<kind>`` (offsite, ip_literal, localhost,
+no_dot, userinfo, scheme, invalid), wherever it was found; ``discovery/offsite`` keeps counting
+the entries of feeds, sitemaps and sitemap indexes among them (a listing page's menu and share
+links are not). Redirects, which Scrapy builds itself, are checked by crawler/offsite.py.
 """
 
 import logging
@@ -17,8 +25,9 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
 
 from crawler.dates import VN_TZ, parse_datetime
 from crawler.discovery import (
@@ -31,11 +40,13 @@ from crawler.discovery import (
     sitemap_links,
 )
 from crawler.items import Article
+from crawler.offsite import PRIORITY as SITE_GUARD_PRIORITY
+from crawler.offsite import SiteGuardMiddleware
 from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.parsers.generic import GenericParser
 from crawler.seen import SeenStore
-from crawler.spiders.arguments import CrawlArguments
-from crawler.urls import canonicalize_url, host_of, on_domains
+from crawler.spiders.arguments import ArgumentError, CrawlArguments
+from crawler.urls import canonicalize_url, rejection
 
 logger = logging.getLogger(__name__)
 
@@ -72,16 +83,36 @@ class NewsSpider(scrapy.Spider):
                 bot=settings["BOT_NAME"], contact=settings["CONTACT"]
             )
             settings.set("USER_AGENT", user_agent, priority=priority)
+        # Redirects are checked like the spider's own requests (crawler/offsite.py) unless
+        # DOWNLOADER_MIDDLEWARES names the guard itself (None turns it off). At spider priority,
+        # as custom_settings would be: the crawler runner later re-applies the project's
+        # settings to a crawler made beforehand, which would undo a change at theirs.
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        if not any(load_object(name) is SiteGuardMiddleware for name in middlewares):
+            middlewares[SiteGuardMiddleware] = SITE_GUARD_PRIORITY
+            priority = max(
+                settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, SETTINGS_PRIORITIES["spider"]
+            )
+            settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority=priority)
 
     @classmethod
     def parse_arguments(cls, raw: dict[str, Any], settings: Settings) -> CrawlArguments:
         """The checked ``-a`` arguments; ArgumentError says what is expected."""
-        return CrawlArguments.parse(
+        arguments = CrawlArguments.parse(
             raw,
             domains=cls.allowed_domains,
             now=datetime.now(VN_TZ),
             default_since=settings.get("DEFAULT_SINCE", ""),
         )
+        # CrawlArguments knows the domains, not that a site may exclude their sub-domains.
+        given = [("url", arguments.url)] if arguments.url else []
+        for name, url in [*given, *(("start", url) for url in arguments.start)]:
+            if cls.rejection(url):
+                raise ArgumentError(
+                    f"{name}={url!r}: expected a URL on {', '.join(cls.allowed_domains)} "
+                    "itself: its sub-domains are other sites"
+                )
+        return arguments
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -105,7 +136,7 @@ class NewsSpider(scrapy.Spider):
         stopping it; NoArticle when neither finds an article.
         """
         try:
-            return {"site": cls.name, **cls.parser.parse(html, url)}, None
+            return cls._own(cls.parser.parse(html, url)), None
         except NoArticle as reason:
             if cls.parser.name == GenericParser.name:
                 raise
@@ -113,14 +144,23 @@ class NewsSpider(scrapy.Spider):
                 fields = GenericParser(lead_prefixes=cls.parser.lead_prefixes).parse(html, url)
             except NoArticle as generic_reason:
                 raise NoArticle(f"{reason}; generic: {generic_reason}") from None
-            return {"site": cls.name, **fields}, str(reason)
+            return cls._own(fields), str(reason)
+
+    @classmethod
+    def _own(cls, fields: dict) -> dict:
+        """The fields with the spider's name as ``site``, which names the output's directory:
+        nothing a parser reads from a page may set it."""
+        return {"site": cls.name, **{k: v for k, v in fields.items() if k != "site"}}
+
+    @classmethod
+    def rejection(cls, url: str) -> str | None:
+        """Why the URL is not this site's (its kind, see crawler.urls.rejection), or None."""
+        return rejection(url, cls.allowed_domains, subdomains=cls.subdomains)
 
     @classmethod
     def on_site(cls, url: str) -> bool:
         """Whether the URL is this site's: its domains, and their sub-domains unless excluded."""
-        if cls.subdomains:
-            return on_domains(url, cls.allowed_domains)
-        return on_domains(url, cls.allowed_domains) and host_of(url) in cls.allowed_domains
+        return cls.rejection(url) is None
 
     def is_article_url(self, url: str) -> bool:
         return self.on_site(url) and bool(self._article_pattern.search(urlsplit(url).path))
@@ -180,13 +220,34 @@ class NewsSpider(scrapy.Spider):
     def entry_points(self) -> tuple[str, ...]:
         return self.args.start or (*self.feeds, *self.sitemaps, *self.listings)
 
+    def _admit(self, url: str) -> bool:
+        """Whether the URL may be requested: the site's; a refusal is counted by its kind."""
+        kind = self.rejection(url)
+        if kind is None:
+            return True
+        self.crawler.stats.inc_value(f"discovery/rejected/{kind}")
+        return False
+
+    def _request(self, url: str, **kwargs: Any) -> scrapy.Request | None:
+        """The one place a request is built: None, counted, when the URL is not the site's."""
+        return scrapy.Request(url, **kwargs) if self._admit(url) else None
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.args.url:
-            self.crawler.stats.inc_value("discovery/article_requests")
-            yield scrapy.Request(self.args.url, callback=self.parse_article, dont_filter=True)
+            # parse_arguments has refused a URL off the site: this request is always built.
+            request = self._request(self.args.url, callback=self.parse_article, dont_filter=True)
+            if request is not None:
+                self.crawler.stats.inc_value("discovery/article_requests")
+                yield request
             return
         for url in self.entry_points():
-            yield scrapy.Request(url, callback=self.parse_entry, cb_kwargs={"page": 1})
+            request = self._request(url, callback=self.parse_entry, cb_kwargs={"page": 1})
+            if request is None:
+                logger.warning(
+                    "%s: entry point %s is not on the site: not requested", self.name, url
+                )
+            else:
+                yield request
 
     # Discovery -----------------------------------------------------------------------------
 
@@ -205,8 +266,8 @@ class NewsSpider(scrapy.Spider):
             for link in sitemap_links(body):
                 if link.date and self.args.since and link.date < self.args.since:
                     stats.inc_value("discovery/sitemaps_older_than_since")
-                elif self.on_site(link.url):
-                    yield response.follow(link.url, callback=self.parse_entry)
+                elif (request := self._request(link.url, callback=self.parse_entry)) is not None:
+                    yield request
                 else:
                     stats.inc_value("discovery/offsite")
         elif kind is PageKind.SITEMAP:
@@ -223,7 +284,10 @@ class NewsSpider(scrapy.Spider):
 
     def _parse_listing(self, response: TextResponse, page: int) -> Iterator[scrapy.Request]:
         links, next_pages = listing_links(response.selector, response.url, self.parser.listing)
-        articles = [link for link in links if self.is_article_url(link.url)]
+        # Every link is checked and a refused one counted: menus, share buttons, mailto: links.
+        articles = [
+            link for link in links if self._admit(link.url) and self.is_article_url(link.url)
+        ]
         # Links newer than `until` are not requested, yet they are news: paging goes on past them.
         unknown = [link for link in articles if not self._known(canonicalize_url(link.url))]
         yield from self._article_requests(articles, count_offsite=False)
@@ -240,11 +304,14 @@ class NewsSpider(scrapy.Spider):
         elif page >= max_pages:
             stats.inc_value("discovery/listing_stopped/max_pages")
         elif not self._full:
-            next_page = next_pages[0]
-            if self.on_site(next_page):
-                yield response.follow(
-                    next_page, callback=self.parse_entry, cb_kwargs={"page": page + 1}
-                )
+            request = self._request(
+                next_pages[0],
+                callback=self.parse_entry,
+                cb_kwargs={"page": page + 1},
+                encoding=response.encoding,
+            )
+            if request is not None:
+                yield request
 
     def _known(self, canonical_url: str) -> bool:
         """Requested in this run, or written before (unless refreshing)."""
@@ -262,7 +329,7 @@ class NewsSpider(scrapy.Spider):
         """
         stats = self.crawler.stats
         for link in links:
-            if not self.on_site(link.url):
+            if not self._admit(link.url):
                 if count_offsite:
                     stats.inc_value("discovery/offsite")
                 continue
@@ -281,13 +348,20 @@ class NewsSpider(scrapy.Spider):
                 continue
             if self._full:
                 return
-            stats.inc_value("discovery/article_requests")
-            yield scrapy.Request(link.url, callback=self.parse_article)
+            request = self._request(link.url, callback=self.parse_article)
+            if request is not None:
+                stats.inc_value("discovery/article_requests")
+                yield request
 
     # Articles ------------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         stats = self.crawler.stats
+        if not self.on_site(response.url):
+            # The redirect guard (crawler/offsite.py) leaves none: a second line of defence.
+            stats.inc_value("articles/offsite")
+            logger.warning("not a page of the site: %s", response.url)
+            return
         if not isinstance(response, TextResponse):
             stats.inc_value("articles/not_html")
             logger.warning("not an HTML page: %s", response.url)
