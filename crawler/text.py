@@ -22,10 +22,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NOT_XML = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# A page cut short inside a tag ("...</" or "<title>X</ti" at its very end, a truncated
+# download): the parser keeps the fragment as text.
+_CUT_TAG = re.compile(r"<[^<>]*\Z")
+
+
 def parseable(html: str) -> str:
     """The page without what lxml cannot handle: NUL dropped (as parsel drops it), the other
-    control characters an XML tree refuses (Word's \\x0b line break, say) made spaces."""
-    return _NOT_XML.sub(" ", html.replace("\x00", ""))
+    control characters an XML tree refuses (Word's \\x0b line break, say) made spaces, and a
+    tag cut short at the page's end dropped."""
+    return _CUT_TAG.sub("", _NOT_XML.sub(" ", html.replace("\x00", "")))
 
 
 def clean_text(value: str | None) -> str:

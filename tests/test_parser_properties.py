@@ -702,6 +702,16 @@ FIXTURE_REGRESSIONS = {
             Mutation("bytes", 13674, 0, "\x01"),
         ],
     ),
+    # A page cut short in "</" inside its <title>: the fragment was text, and so in the body.
+    "page cut inside a closing tag": (
+        "https://dantri.com.vn/thoi-su/ha-noi-thong-xe-cau-vuot-nut-giao-vanh-dai-25-voi-duong-kim-giang-20251114080512345.htm",
+        [
+            Mutation("text", 0, 0, "000000ẠẠẠẠẠẠ, , , \u200f\U000f0001"),
+            Mutation("chars", 0, 0, "\x00\x00\x80\ufffe"),
+            Mutation("truncate", 472),
+            Mutation("truncate", 44025),
+        ],
+    ),
 }
 GRAMMAR_REGRESSIONS = {
     "script in the headline": "<!DOCTYPE html><html><head></head><body>0<h1><script>var s = 'SCRIPTMARKER'; document.write('<p>' + s + '</p>');</script></h1></body></html>",
