@@ -29,7 +29,7 @@ from parsel import Selector
 from crawler.discovery import ListingRules
 from crawler.parsers.base import ArticleParser, Template
 from crawler.related import RelatedBlock, titled_links
-from crawler.text import clean_text
+from crawler.text import text_of
 
 _BREADCRUMB = ("a[data-content-name=article-breadcrumb]",)
 _TAGS = ("a[data-content-name=article-tags]", "ul.tags-wrap li a", "ul.dt-news__tag-list a")
@@ -121,13 +121,15 @@ class DanTriParser(ArticleParser):
         """The most-read sidebar: ``article-popular`` items under a heading of their own."""
         blocks = []
         for box in sel.xpath("//*[*[@data-content-name='article-popular']]"):
-            heading = (
-                box.xpath("./*[not(@data-content-name) and not(.//a)][normalize-space()][1]")
-                .xpath("normalize-space()")
-                .get()
+            # Its text without that of a script or style (text_of leaves theirs out).
+            heading = text_of(
+                box.xpath(
+                    "./*[not(self::script or self::style) and not(@data-content-name)"
+                    " and not(.//a)][normalize-space()][1]"
+                )
             )
             anchors = box.xpath("./*[@data-content-name='article-popular']//a")
             links = titled_links((a.root for a in anchors), url)
             if heading and links:
-                blocks.append(RelatedBlock(clean_text(heading), links, box.root))
+                blocks.append(RelatedBlock(heading, links, box.root))
         return blocks

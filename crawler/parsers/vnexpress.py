@@ -34,7 +34,7 @@ from parsel import Selector
 from crawler.discovery import ListingRules
 from crawler.parsers.base import COMMON_CAPTIONS, ArticleParser, Template
 from crawler.related import RelatedBlock, titled_links
-from crawler.text import absolute_url
+from crawler.text import absolute_url, text_of
 
 FCK_DETAIL = Template(
     name="fck_detail",
@@ -95,7 +95,7 @@ class VnExpressParser(ArticleParser):
         blocks = []
         for bar in sel.css("section#section-menu-topic"):
             topics = [a for a in bar.css("a") if _TOPIC_PATH.search(a.attrib.get("href", ""))]
-            name = topics[0].xpath("normalize-space()").get() if topics else ""
+            name = text_of(topics[0]) if topics else ""
             anchors = [a.root for a in bar.css("a") if self._is_article(a.attrib.get("href"), url)]
             links = titled_links(anchors, url)
             if name and links:
