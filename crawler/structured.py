@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from parsel import Selector
 
-from crawler.text import clean_text
+from crawler.text import clean_text, text_of
 
 # schema.org types that describe an article page's main content.
 ARTICLE_TYPES = frozenset(
@@ -127,11 +127,12 @@ def _microdata_authors(sel: Selector) -> list[str]:
     ):
         if "organization" in (author.attrib.get("itemtype") or "").lower():
             continue
+        # text_of: the text without that of a script or style inside.
         name = (
             author.xpath('.//*[@itemprop="name"]/@content').get()
-            or author.xpath('string(.//*[@itemprop="name"])').get()
+            or text_of(author.xpath('.//*[@itemprop="name"]'))
             or author.attrib.get("content")
-            or author.xpath("string()").get()
+            or text_of(author)
         )
         name = clean_text(name)
         # A long text is a whole author box, not a name.

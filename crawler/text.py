@@ -16,10 +16,12 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-# What an XML tree refuses: C0 but for tab, line feed and carriage return, and U+FFFE, U+FFFF.
-# lxml's HTML parser keeps them in text and attribute names, then raises ValueError when the
-# tree is changed there (an element dropped) or the attributes are read.
-_NOT_XML = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters in a page: C0 but for tab, line feed and carriage return, DEL, C1, and
+# U+FFFE, U+FFFF. lxml's HTML parser keeps the C0 ones and U+FFFE/U+FFFF in text and attribute
+# names, then raises ValueError when the tree is changed there (an element dropped) or the
+# attributes are read. Trafilatura drops DEL and C1 where clean_text makes them spaces: "<\x7f/p>",
+# text to the parser, would be "</p>" in the body.
+_PAGE_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 # A page cut short inside a tag ("...</" or "<title>X</ti" at its very end, a truncated
@@ -29,9 +31,9 @@ _CUT_TAG = re.compile(r"<[^<>]*\Z")
 
 def parseable(html: str) -> str:
     """The page without what lxml cannot handle: NUL dropped (as parsel drops it), the other
-    control characters an XML tree refuses (Word's \\x0b line break, say) made spaces, and a
-    tag cut short at the page's end dropped."""
-    return _CUT_TAG.sub("", _NOT_XML.sub(" ", html.replace("\x00", "")))
+    control characters (Word's \\x0b line break, say) made spaces, as clean_text makes them, and
+    a tag cut short at the page's end dropped."""
+    return _CUT_TAG.sub("", _PAGE_CONTROL.sub(" ", html.replace("\x00", "")))
 
 
 def clean_text(value: str | None) -> str:

@@ -741,6 +741,33 @@ FIXTURE_REGRESSIONS = {
             Mutation("truncate", 44025),
         ],
     ),
+    # "</title>" broken by a DEL: the open <title> held the rest of the page as text, and the
+    # generic extractor made it the title, markup and all (and trafilatura the body).
+    "title left open": (
+        "https://kinhtedothi.vn/ha-noi-phat-dong-thang-hanh-dong-vi-an-toan-thuc-pham.html",
+        [
+            Mutation(
+                "insert",
+                0,
+                0,
+                '<div class="detail-title" id="/thoi-su/bai-viet-123456.html" href="//cdn.example.net/anh.jpg">0</div>',
+            ),
+            Mutation("nest", 0, 5),
+            Mutation("chars", 362, 0, "\x7f"),
+        ],
+    ),
+    # "</p>" broken by a DEL: text to the parser ("<\x7f/p>"), "</p>" once trafilatura dropped
+    # the DEL (clean_text made it a space).
+    "DEL inside an end tag": (
+        "https://hanoi.gov.vn/tin-tuc-su-kien/-/view_content/4218735-thanh-pho-ha-noi-tong-ket-cong-tac-cai-cach-hanh-chinh-nam-2024.html",
+        [
+            Mutation("nest", 18, 7),
+            Mutation("nest", 18, 7),
+            Mutation("attribute", 64, 0, "id=12/31/2024"),
+            Mutation("text", 17, 0, "000Xem thêm\U000f0000"),
+            Mutation("chars", 18818, 0, "\x7f"),
+        ],
+    ),
 }
 GRAMMAR_REGRESSIONS = {
     "script in the headline": "<!DOCTYPE html><html><head></head><body>0<h1><script>var s = 'SCRIPTMARKER'; document.write('<p>' + s + '</p>');</script></h1></body></html>",
@@ -748,6 +775,8 @@ GRAMMAR_REGRESSIONS = {
     "broken IPv6 image URL": '<!DOCTYPE html><html><head><title>0</title></head><body><div><img src="http://[::1">00</div></body></html>',
     "javascript: image URL": '<!DOCTYPE html><html><head><title>0</title></head><body><div><img src="javascript:void(0)">00</div></body></html>',
     "C1 control character in the title": "<!DOCTYPE html><html><head></head><body><h1>0\x80</h1></body></html>",
+    # A microdata author's name was its string(), script text included.
+    "script in a microdata author": '<!DOCTYPE html><html><head><title>Tin liên quan</title></head><body><div class="title" itemprop="author"><script>/*<![CDATA[*/ SCRIPTMARKER /*]]>*/</script>0</div></body></html>',
 }
 
 

@@ -399,6 +399,9 @@ def _headline(
     else the first h1; else the <title> without the site name.
     """
     doc_title = clean_text(sel.xpath("(//head/title | //title)[1]/text()").get())
+    if "</" in doc_title:
+        # A <title> left open ("<\x7f/title>") holds the rest of the page as text: no title.
+        doc_title = ""
     structured = _strip_site(data.headline, sites)
     names = [n for n in (structured, clean_text(data.headline), *_title_heads(doc_title)) if n]
     headings = [(h, text_of(h)) for h in sel.css("h1, h2")]
