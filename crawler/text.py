@@ -2,10 +2,11 @@
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+import lxml.html
 from lxml import etree
 from parsel import Selector, SelectorList
 
@@ -20,20 +21,55 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # U+FFFE, U+FFFF. lxml's HTML parser keeps the C0 ones and U+FFFE/U+FFFF in text and attribute
 # names, then raises ValueError when the tree is changed there (an element dropped) or the
 # attributes are read. Trafilatura drops DEL and C1 where clean_text makes them spaces: "<\x7f/p>",
-# text to the parser, would be "</p>" in the body.
-_PAGE_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# text to the parser, would be "</p>" in the body. They are replaced in the UTF-8 bytes the
+# parser reads: a regular expression over the text costs as much as the parse on a large page.
+# C0 and DEL bytes never occur inside a UTF-8 sequence, so a byte table replaces them.
+_BYTE_CONTROL = bytes.maketrans(
+    bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]), b" " * 29
+)
+_C1 = re.compile(b"\xc2[\x80-\x9f]")  # U+0080-U+009F
+_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")  # U+FFFE, U+FFFF
+# What is white space once the control characters are spaces and NUL is gone: stripped from
+# the page's ends, as parsel strips the text it parses.
+_EDGE = "".join(
+    [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    + [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF)]
+)
 
 
-# A page cut short inside a tag ("...</" or "<title>X</ti" at its very end, a truncated
-# download): the parser keeps the fragment as text.
-_CUT_TAG = re.compile(r"<[^<>]*\Z")
+def parse_html(html: str) -> Selector:
+    """The page parsed, once, for every reader of it (the site parser, the generic extractor,
+    trafilatura on a copy).
+
+    NUL is dropped and the other control characters (Word's \\x0b line break, say) made
+    spaces, as clean_text makes them; a tag cut short at the page's end (a truncated download)
+    is dropped, as the parser would keep it as text. The tree is lxml.html's, as parsel makes
+    it, but for the element classes: found in C, not by lxml.html's lookup, which runs Python
+    for each element touched; no reader uses the form elements' own methods.
+    """
+    html = html.strip(_EDGE)
+    cut = html.rfind("<")
+    if cut >= 0 and ">" not in html[cut:]:
+        html = html[:cut].rstrip(_EDGE)
+    data = html.encode("utf-8").translate(_BYTE_CONTROL, b"\x00")
+    if b"\xc2" in data:
+        data = _C1.sub(b" ", data)
+    if b"\xef\xbf" in data:
+        data = _NONCHARACTER.sub(b" ", data)
+    parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    root = etree.fromstring(data or b"<html/>", parser=parser)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser)
+    return Selector(root=root, type="html")
 
 
-def parseable(html: str) -> str:
-    """The page without what lxml cannot handle: NUL dropped (as parsel drops it), the other
-    control characters (Word's \\x0b line break, say) made spaces, as clean_text makes them, and
-    a tag cut short at the page's end dropped."""
-    return _CUT_TAG.sub("", _PAGE_CONTROL.sub(" ", html.replace("\x00", "")))
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
 
 
 def clean_text(value: str | None) -> str:
@@ -83,8 +119,9 @@ BLOCK_TAGS = frozenset(
 _LINE_BREAK = "\x00"  # a <br> outside a <p>: editors use <br><br> between paragraphs there
 
 
-def _paragraph_texts(element: etree._Element) -> Iterator[str]:
-    """Yield the text of each paragraph under ``element``, in document order.
+def _paragraph_texts(element: etree._Element, skipped: Set[etree._Element]) -> Iterator[str]:
+    """Yield the text of each paragraph under ``element``, in document order, leaving out the
+    ``skipped`` elements but not the text that follows them (as if dropped with drop_tree).
 
     The tree is walked with a stack of its own, not by recursion: a page of a thousand nested
     elements is as readable as any other.
@@ -111,7 +148,9 @@ def _paragraph_texts(element: etree._Element) -> Iterator[str]:
             steps: list[tuple[str, etree._Element | str | None]] = []
             for child in node:
                 tag = child.tag if isinstance(child.tag, str) else ""
-                if tag == "br":
+                if child in skipped:
+                    pass
+                elif tag == "br":
                     steps.append(("text", " " if node.tag == "p" else _LINE_BREAK))
                 elif tag in BLOCK_TAGS:
                     steps += [("flush", None), ("walk", child), ("flush", None)]
@@ -123,15 +162,35 @@ def _paragraph_texts(element: etree._Element) -> Iterator[str]:
     yield from flush()
 
 
-def paragraphs(container: Selector, drop: Sequence[str] = ()) -> list[str]:
-    """The paragraphs of a body container, without the elements matched by ``drop`` (CSS).
-
-    The container's tree is changed: call it once, on a selector of a page parsed for this use.
-    """
+def paragraphs(
+    container: Selector, drop: Sequence[str] = (), skip: Iterable[etree._Element] = ()
+) -> list[str]:
+    """The paragraphs of a body container, without the elements matched by ``drop`` (CSS) nor
+    the ``skip`` elements; the text after them stays. The tree is not changed: the generic
+    extractor may read the same page after a site's parser."""
+    skipped = set(skip)
     for css in drop:
-        for unwanted in container.css(css):
-            unwanted.drop()
-    return list(_paragraph_texts(container.root))
+        skipped.update(unwanted.root for unwanted in container.css(css))
+    skipped.discard(container.root)
+    return list(_paragraph_texts(container.root, skipped))
+
+
+def _inside(element: etree._Element, skipped: Set[etree._Element]) -> bool:
+    return bool(skipped) and (
+        element in skipped or any(a in skipped for a in element.iterancestors())
+    )
+
+
+def _text_skipping(element: etree._Element, skipped: Set[etree._Element]) -> str:
+    """element_text without the ``skipped`` elements inside (the text after each kept)."""
+    if not any(e in skipped for e in element.iterdescendants()):
+        return element_text(element)
+    kept = []
+    for text in element.xpath(".//text()[not(ancestor::script or ancestor::style)]"):
+        owner = text.getparent()
+        if not _inside(owner.getparent() if text.is_tail else owner, skipped):
+            kept.append(text)
+    return "".join(kept)
 
 
 @dataclass(frozen=True)
@@ -173,18 +232,32 @@ def absolute_url(base_url: str, href: str | None) -> str | None:
     return _URL_CONTROL.sub(lambda m: quote(m.group()), url)
 
 
-def images(container: Selector, base_url: str, caption_css: Sequence[str]) -> list[Image]:
-    """The images of a body container with their captions (credits kept), in order."""
+def images(
+    container: Selector,
+    base_url: str,
+    caption_css: Sequence[str],
+    skip: Iterable[etree._Element] = (),
+) -> list[Image]:
+    """The images of a body container with their captions (credits kept), in order; none from
+    inside the ``skip`` elements, which no caption is read from either."""
+    skipped = set(skip)
     found: list[Image] = []
     seen: set[str] = set()
     for img in container.css("img"):
+        if _inside(img.root, skipped):
+            continue
         url = _image_url(img, base_url)
         if not url or url in seen:
             continue
         seen.add(url)
         # The caption sits in the image's figure (or table.picture), never far above it.
         boxes = img.xpath("ancestor::figure[1] | ancestor::table[1]")
-        captions = (text_of(box.css(css)[:1]) for box in boxes for css in caption_css)
+        captions = (
+            clean_text(_text_skipping(c.root, skipped))
+            for box in boxes
+            for css in caption_css
+            for c in [c for c in box.css(css) if not _inside(c.root, skipped)][:1]
+        )
         caption = next((c for c in captions if c), None)
         found.append(Image(url, caption))
     return found

@@ -16,7 +16,7 @@ from crawler.dates import parse_datetime, to_iso
 from crawler.discovery import ListingRules
 from crawler.related import DEFAULT_HEADINGS, RelatedBlock, find_related_blocks, in_page_order
 from crawler.structured import read_structured_data
-from crawler.text import clean_text, images, paragraphs, parseable, text_of
+from crawler.text import clean_text, images, paragraphs, parse_html, text_of
 from crawler.urls import choose_canonical
 
 
@@ -154,10 +154,13 @@ class ArticleParser:
         """
         return []
 
-    def parse(self, html: str, url: str) -> dict:
-        """The article's fields, or NoArticle with the reason."""
-        # type="html": parsel reads a page opening with <?xml ...?> as XML otherwise.
-        sel = Selector(text=parseable(html), type="html")
+    def parse(self, html: str, url: str, page: Selector | None = None) -> dict:
+        """The article's fields, or NoArticle with the reason.
+
+        ``page`` is the HTML as parse_html parsed it, when the caller has it: the page is
+        parsed once, and read without being changed (the generic extractor may read it next).
+        """
+        sel = page if page is not None else parse_html(html)
         data = read_structured_data(sel)
         template = self.template_for(sel)
         if template is None:
@@ -173,10 +176,11 @@ class ArticleParser:
         byline_raw = _first_text(sel, template.byline) or ", ".join(
             _all_texts(sel, template.authors)
         )
+        skip = []  # what is no body text nor image, though in the body
         for css in template.byline_in_body:
             for element in reversed(body_sel.css(css)):
                 byline_raw = byline_raw or text_of(element)
-                element.drop()
+                skip.append(element.root)
                 break
         byline = parse_byline(byline_raw)
         authors = list(byline.authors)
@@ -206,14 +210,13 @@ class ArticleParser:
         if own := self.own_related(sel, url):
             related = in_page_order(sel.root, [*related, *own])
 
-        # Last: reading the body removes the unwanted elements from the page's tree.
-        for element in (e for block in related for e in block.elements):
-            # An in-body related box is related links, not prose, and its thumbnails
-            # (MasterCMS's mb_article_in_image) are not the article's images.
-            if body_sel.root in element.iterancestors():
-                element.drop_tree()  # keeps the text that follows the box
-        body_images = images(body_sel, url, template.captions)
-        body_paragraphs = paragraphs(body_sel, (*COMMON_BODY_DROP, *template.body_drop))
+        # An in-body related box is related links, not prose, and its thumbnails
+        # (MasterCMS's mb_article_in_image) are not the article's images.
+        skip += (
+            e for block in related for e in block.elements if body_sel.root in e.iterancestors()
+        )
+        body_images = images(body_sel, url, template.captions, skip)
+        body_paragraphs = paragraphs(body_sel, (*COMMON_BODY_DROP, *template.body_drop), skip)
         if body_paragraphs and lead and body_paragraphs[0] in (lead, lead_text):
             body_paragraphs = body_paragraphs[1:]
         if not title:

@@ -22,6 +22,7 @@ Pure: (html, url) in, the article's fields out; nothing is kept between pages.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -48,7 +49,7 @@ from crawler.structured import (
     json_ld_nodes,
     read_structured_data,
 )
-from crawler.text import clean_text, element_text, images, parseable, text_of
+from crawler.text import clean_text, element_text, images, parse_html, text_of
 from crawler.urls import choose_canonical, host_of
 
 # What trafilatura must not read as prose: captions; picture frames (a small table holding an
@@ -204,10 +205,13 @@ class GenericParser:
         self.lead_prefixes = tuple(lead_prefixes)
         self.language = language
 
-    def parse(self, html: str, url: str) -> dict:
-        """The article's fields, or NoArticle with the reason."""
-        html = parseable(html)
-        sel = Selector(text=html, type="html")
+    def parse(self, html: str, url: str, page: Selector | None = None) -> dict:
+        """The article's fields, or NoArticle with the reason.
+
+        ``page`` is the HTML as parse_html parsed it, when the caller has it (a site's parser
+        read it first): the page is parsed once, trafilatura reading a copy of the tree.
+        """
+        sel = page if page is not None else parse_html(html)
         data = read_structured_data(sel)
         sites = _site_names(sel, url)
         heading, title, named = _headline(sel, data, sites)
@@ -215,7 +219,7 @@ class GenericParser:
             raise NoArticle("no title")
 
         related = find_related_blocks(sel.root, url, DEFAULT_HEADINGS)
-        paragraphs, headings = _trafilatura_paragraphs(html, url)
+        paragraphs, headings = _trafilatura_paragraphs(html, sel.root, url)
         container = _body_container(sel.root, paragraphs)
         page = _Page(sel, heading, container, related)
         if container is not None:
@@ -440,10 +444,24 @@ def _headline(
 # The body ------------------------------------------------------------------------------------
 
 
-def _trafilatura_paragraphs(html: str, url: str) -> tuple[list[str], set[str]]:
-    """The body as trafilatura finds it, one string per paragraph, in order; and the texts of
-    its headings."""
-    xml = trafilatura.extract(html, url=url, **TRAFILATURA_OPTIONS)
+def _trafilatura_tree(html: str, root: etree._Element) -> etree._Element | None:
+    """A copy of the parsed page (trafilatura changes the tree it reads) as trafilatura's own
+    parser makes it: no comments nor processing instructions; None for a page it would reject
+    (its first characters name no HTML, and its tree has fewer than two parts)."""
+    tree = copy.deepcopy(root)
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    if "html" not in html[:50].lower() and len(tree) < 2:
+        return None
+    return tree
+
+
+def _trafilatura_paragraphs(
+    html: str, root: etree._Element, url: str
+) -> tuple[list[str], set[str]]:
+    """The body as trafilatura finds it in the page parsed as ``root``, one string per
+    paragraph, in order; and the texts of its headings."""
+    tree = _trafilatura_tree(html, root)
+    xml = tree is not None and trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     if not xml:
         return [], set()
     root = etree.fromstring(xml.encode("utf-8"))

@@ -18,6 +18,8 @@ A title that is only the section name, or a page whose date line is not read, is
 
 import re
 
+from parsel import Selector
+
 from crawler.discovery import ListingRules
 from crawler.parsers.base import ArticleParser, NoArticle, Template
 from crawler.related import DEFAULT_HEADINGS
@@ -127,8 +129,8 @@ class LiferayParser(ArticleParser):
             lead_from_description=False,
         )
 
-    def parse(self, html: str, url: str) -> dict:
-        fields = super().parse(html, url)
+    def parse(self, html: str, url: str, page: Selector | None = None) -> dict:
+        fields = super().parse(html, url, page)
         title, section, lead = fields["title"], fields["section"], fields["lead"]
         if DATE_LINE.match(title) or len(title) < 8 or _same(title, section):
             raise NoArticle(f"liferay: {title!r} is no article title (section {section!r})")

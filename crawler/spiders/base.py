@@ -133,15 +133,20 @@ class NewsSpider(scrapy.Spider):
 
         Pure (see crawler.extract). When the site's parser finds no title or no body, the
         generic extractor reads the page instead, so a redesign degrades output rather than
-        stopping it; NoArticle when neither finds an article.
+        stopping it; NoArticle when neither finds an article. The page is parsed once: both
+        read the same tree, which the site's parser leaves as it found it.
         """
+        from crawler.text import parse_html
+
+        page = parse_html(html)
         try:
-            return cls._own(cls.parser.parse(html, url)), None
+            return cls._own(cls.parser.parse(html, url, page)), None
         except NoArticle as reason:
             if cls.parser.name == GenericParser.name:
                 raise
+            generic = GenericParser(lead_prefixes=cls.parser.lead_prefixes)
             try:
-                fields = GenericParser(lead_prefixes=cls.parser.lead_prefixes).parse(html, url)
+                fields = generic.parse(html, url, page)
             except NoArticle as generic_reason:
                 raise NoArticle(f"{reason}; generic: {generic_reason}") from None
             return cls._own(fields), str(reason)
