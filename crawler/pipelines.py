@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+import fastjsonschema
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
@@ -82,11 +83,19 @@ class NormalizePipeline:
 
 
 class ValidatePipeline:
-    """Drops an item that breaks the JSON Schema of a line, naming the first broken field."""
+    """Drops an item that breaks the JSON Schema of a line, naming the first broken field.
+
+    Every item goes through the schema compiled to Python by fastjsonschema (~50 times faster
+    than jsonschema on an item with a few hundred related links: bench/throughput.py); only an
+    item it refuses is read again by jsonschema, whose first error, in a stable order, is the
+    one named.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.validator = Draft202012Validator(article_schema())
+        schema = article_schema()
+        self.check = fastjsonschema.compile(schema)
+        self.validator = Draft202012Validator(schema)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ValidatePipeline":
@@ -97,7 +106,13 @@ class ValidatePipeline:
         for name in ("title", "published_at", "body"):
             if not adapter.get(name):
                 raise _drop(self.crawler, f"missing_{name}", adapter)
-        error = next(iter(sorted(self.validator.iter_errors(adapter.asdict()), key=str)), None)
+        # Shallow: the values are plain lists and dicts already; asdict() copied them all.
+        data = dict(adapter.items())
+        try:
+            self.check(data)
+            return item
+        except fastjsonschema.JsonSchemaValueException:
+            error = next(iter(sorted(self.validator.iter_errors(data), key=str)), None)
         if error is not None:
             where = "/".join(map(str, error.absolute_path)) or "item"
             raise _drop(self.crawler, "invalid", adapter, f"{where}: {error.message}")

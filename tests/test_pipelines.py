@@ -415,3 +415,55 @@ def test_a_line_that_cannot_be_written_leaves_the_url_unseen(
     assert store.has_url(URL) is False
     assert store.has_content(item["content_hash"]) is False
     assert crawler.stats.get_value("articles/written") is None
+
+
+# Each breaks the schema in one place; the compiled check and jsonschema must agree on them all.
+BREAKAGES = {
+    "url": "nguoihanoi.vn/no-scheme.html",
+    "site": "Người Hà Nội",
+    "lead": 7,
+    "authors": ["Hà Phong", ""],
+    "published_at": "2020-12-10 12:16",
+    "updated_at": "yesterday",
+    "tags": "Tết",
+    "images": [{"url": "https://nguoihanoi.vn/a.jpg"}],
+    "related": [{"name": "Tin liên quan", "links": [{"url": "/relative.html", "title": "x"}]}],
+    "extractor": None,
+    "content_hash": "ABC",
+    "schema_version": 2,
+    "unknown_field": "x",
+}
+
+
+@pytest.mark.parametrize("field", sorted(BREAKAGES))
+def test_validate_drops_every_kind_of_breakage_naming_the_field(
+    crawler: Crawler, field: str
+) -> None:
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    data = ItemAdapter(normalized(crawler)).asdict()
+    data[field] = BREAKAGES[field]
+    assert next(pipeline.validator.iter_errors(data), None) is not None
+    with pytest.raises(DropItem) as raised:
+        pipeline.process_item(data)
+    message = str(raised.value)
+    assert message.startswith(f"invalid: {data['url']} (")
+    assert field in message
+    assert dropped_stats(crawler) == {"dropped/invalid": 1}
+
+
+def test_the_compiled_check_and_jsonschema_agree_on_valid_and_broken_items(
+    crawler: Crawler,
+) -> None:
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    valid = ItemAdapter(normalized(crawler)).asdict()
+    valid["related"] = [{"name": "Nổi bật", "links": [{"url": OTHER_URL, "title": "Ông đồ"}]}]
+    valid["updated_at"] = None
+    variants = [valid] + [{**valid, field: value} for field, value in BREAKAGES.items()]
+    for data in variants:
+        refused_by_jsonschema = next(pipeline.validator.iter_errors(data), None) is not None
+        try:
+            pipeline.check(data)
+            refused_by_check = False
+        except Exception:
+            refused_by_check = True
+        assert refused_by_check == refused_by_jsonschema, data
