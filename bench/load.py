@@ -16,11 +16,11 @@ and the samples), RSS at 100% over RSS at 10% (near 1: flat while writing), and 
 article of the seen store (seen.sqlite3 and its -wal, after the run) and of the output.
 
 Flat from 10% to 100% is not the whole story: what a crawl allocates before its first tenth
-(the article requests of every sitemap, queued at once) is in RSS at 10% already. So a
-reference crawl of a site a tenth the size (``--reference``, 0 to skip) runs too, and RSS at the
-end of writing and the peak are compared between the two: their growth per 1,000 articles of
-the site, next to what the spider's per-run sets legitimately take (its ``_requested``
-canonical URLs and the dupefilter's request fingerprints, measured here with tracemalloc).
+(the queued article URLs of every sitemap) is in RSS at 10% already. So a reference crawl of a
+site a tenth the size (``--reference``, 0 to skip) runs too, and RSS at the end of writing and
+the peak are compared between the two: their growth per 1,000 articles of the site, next to
+what the spider's per-run set legitimately takes (``_requested``, the 16-byte url_key of every
+article URL queued, measured here with tracemalloc).
 
 Throughput is also given as a ratio to baselines run in the same invocation (docs/benchmarks.md:
 the machines are shared and noisy): ``extract`` (default) reads each of the same pages and runs
@@ -52,12 +52,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The crawler package, and tests/ for the one generator of load and crash sites.
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from scrapy import Request  # noqa: E402
-from scrapy.utils.request import fingerprint  # noqa: E402
 from sitegen import build_site  # noqa: E402
 
 from crawler.extract import extract  # noqa: E402
-from crawler.urls import canonicalize_url  # noqa: E402
+from crawler.urls import url_key  # noqa: E402
 
 SITE = "hanoimoi"
 INTERVAL = 0.5  # seconds between samples
@@ -223,16 +221,15 @@ def extract_pages(pages: list[tuple[str, Path]]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def spider_sets_kib(urls: list[str]) -> float:
-    """What the per-run sets take for these URLs: the spider's ``_requested`` canonical URLs
-    and the dupefilter's request fingerprints (20-byte digests), built as in a crawl."""
+def spider_set_kib(urls: list[str]) -> float:
+    """What the spider's per-run set takes for these URLs: ``_requested``, their url_key
+    digests (article requests skip the dupefilter, so it holds no fingerprint of them)."""
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    requested = {canonicalize_url(url) for url in urls}
-    fingerprints = {fingerprint(Request(url)) for url in urls}
+    requested = {url_key(url) for url in urls}
     size = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    del requested, fingerprints
+    del requested
     return size / 1024
 
 
@@ -389,8 +386,8 @@ def report(result: dict) -> str:
             f"{s['peak_kib_per_1000']:.0f} KiB per 1,000 articles of the site"
         )
     lines.append(
-        f"the spider's per-run sets (_requested URLs + dupefilter fingerprints): "
-        f"{f['spider_sets_kib_per_1000']:.0f} KiB per 1,000 articles (tracemalloc)"
+        f"the spider's per-run set (_requested url_key digests): "
+        f"{f['spider_set_kib_per_1000']:.0f} KiB per 1,000 articles (tracemalloc)"
     )
     lines.append(
         f"throughput {_num(f.get('articles_per_s'), '.0f')} articles/s from the first line to "
@@ -484,7 +481,7 @@ def run(
     if "extract" in baselines:
         extract_times.append(extract_pages(pages[1::2]))
     figures, curve = analyse(crawled)
-    figures["spider_sets_kib_per_1000"] = spider_sets_kib(urls) / (articles / 1000)
+    figures["spider_set_kib_per_1000"] = spider_set_kib(urls) / (articles / 1000)
     if extract_times:
         result["baselines"]["extract"] = extract_baseline(extract_times, len(pages), figures)
     if reference:

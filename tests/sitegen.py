@@ -7,7 +7,9 @@ By default one child sitemap lists every article and nothing else is served. For
 real site offers it (bench/load.py), optional arguments add: several child sitemaps (each URL
 with its ``lastmod``), a paged section listing (``/chinh-tri``, OneCMS listing markup, newest
 first, ``rel=next``), a home feed (``/rss/home.rss``) and a robots.txt naming the sitemap. The
-articles themselves are the same whatever the options.
+articles themselves are the same whatever the options, but for ``page_bytes``: the chrome of a
+real page (an inline script, a menu, sidebar boxes of links) added around the article until the
+page is that large, since real article pages are 100-500 KB of which the article is a few KB.
 """
 
 import json
@@ -24,9 +26,9 @@ _WORDS = (
 _PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8">
 <title>{title} - Báo Hànộimới</title>
-<link rel="canonical" href="{url}">
+<link rel="canonical" href="{url}">{head_chrome}
 </head><body>
-<header><nav><a href="/">Trang chủ</a> <a href="/chinh-tri">Chính trị</a></nav></header>
+<header><nav><a href="/">Trang chủ</a> <a href="/chinh-tri">Chính trị</a></nav>{menu_chrome}</header>
 <div class="c-detail-head">
   <div class="c-detail-head__row"><span class="c-detail-head__cat"><a href="/chinh-tri">Chính trị</a></span></div>
   <h1 class="c-detail-head__title">{title}</h1>
@@ -37,7 +39,7 @@ _PAGE = """<!DOCTYPE html>
   <div class="b-maincontent">{paragraphs}</div>
 </div>
 <div class="c-box c-box--related"><div class="c-box__title"><h3>Đừng bỏ lỡ</h3></div>
-<div class="c-box__content"><ul>{related}</ul></div></div>
+<div class="c-box__content"><ul>{related}</ul></div></div>{side_chrome}
 <footer>Báo Hànộimới</footer>
 </body></html>
 """
@@ -46,6 +48,43 @@ _PAGE = """<!DOCTYPE html>
 def _sentence(rng: random.Random, words: int) -> str:
     text = " ".join(rng.choice(_WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
+
+
+def _chrome(rng: random.Random, size: int) -> tuple[str, str, str]:
+    """About ``size`` bytes of page chrome in the proportions of the real pages of
+    ../shared/corpus/vn: inline style and script (about half), a menu of sections, two sidebar
+    boxes of a dozen stories each, and a footer of links without a heading (the rest)."""
+    if size <= 0:
+        return "", "", ""
+    rules = "".join(
+        f".c-{k}{{margin:{k % 9}px;padding:{k % 7}px;color:#{k % 4096:03x}}}"
+        for k in range(size // 4 // 45)
+    )
+    config = ",".join(
+        f'"k{k}":"{" ".join(rng.choice(_WORDS) for _ in range(6))}"' for k in range(size // 4 // 50)
+    )
+    head = f"\n<style>{rules}</style>\n<script>window.__PAGE_CONFIG__={{{config}}};</script>"
+    menu = "".join(
+        f'<li><a href="/muc-{k}">{_sentence(rng, 2)[:-1]}</a></li>' for k in range(size // 400)
+    )
+    boxes = "".join(
+        '<div class="sidebar-box"><div class="sidebar-box__head">'
+        f"{name}</div><ul>"
+        + "".join(
+            f'<li><a href="{HOST}/tin-khac-{rng.randrange(10**6)}.html">{_sentence(rng, 12)}</a>'
+            f'<span class="time">{rng.randrange(1, 24)} giờ trước</span></li>'
+            for _ in range(12)
+        )
+        + "</ul></div>"
+        for name in ("Tin mới", "Đọc nhiều")
+    )
+    footer, total = [], sum(len(part.encode("utf-8")) for part in (head, menu, boxes))
+    while total < size:
+        link = f'<a href="/chuyen-muc-{rng.randrange(1000)}">{_sentence(rng, 3)[:-1]}</a> '
+        footer.append(link)
+        total += len(link.encode("utf-8"))
+    side = f'\n<aside>{boxes}</aside>\n<div class="footer-links">{"".join(footer)}</div>'
+    return head, f'<ul class="mega-menu">{menu}</ul>', side
 
 
 def article_url(number: int) -> str:
@@ -170,6 +209,7 @@ def build_site(
     listing_size: int = 20,
     feed_items: int = 0,
     robots: bool = False,
+    page_bytes: int = 0,
 ) -> list[str]:
     """Write the site and its manifest under ``root``; return the article URLs.
 
@@ -178,7 +218,7 @@ def build_site(
     URL with its ``lastmod``) share the articles, in order, instead; ``listing_pages`` pages of
     ``listing_size`` articles each, newest (highest number) first, make the section listing
     ``/chinh-tri``; ``feed_items`` newest articles make the feed ``/rss/home.rss``; ``robots``
-    adds a robots.txt.
+    adds a robots.txt. ``page_bytes`` pads every article page with chrome to about that size.
     """
     rng = random.Random(seed)
     (root / "a").mkdir(parents=True, exist_ok=True)
@@ -192,8 +232,12 @@ def build_site(
             f'<li><a href="{article_url(rng.randrange(count))}">Bài liên quan {k}</a></li>'
             for k in range(3)
         )
+        head_chrome, menu_chrome, side_chrome = _chrome(rng, page_bytes - 3500)
         page = _PAGE.format(
             url=url,
+            head_chrome=head_chrome,
+            menu_chrome=menu_chrome,
+            side_chrome=side_chrome,
             title=f"{_sentence(rng, 8)[:-1]} (số {number})",
             author="Hà Phong - Nguyệt Ánh",
             time=_printed_time(number),

@@ -59,7 +59,7 @@ def _check(result: dict, work: Path, articles: int) -> None:
     # SQLite with 16-byte keys: ~65 bytes an article (docs/benchmarks.md); the output ~2 KB.
     assert 20 < figures["seen_bytes_per_article"] < 1000
     assert 500 < figures["output_bytes_per_article"] < 20_000
-    assert figures["spider_sets_kib_per_1000"] > 0
+    assert figures["spider_set_kib_per_1000"] > 0
     assert result["scaling"]["rss_100_kib_per_1000"] is not None
 
 
