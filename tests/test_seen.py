@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.seen import SeenStore
+from crawler.seen import KEY_BATCH, SeenStore
+from crawler.urls import url_key
 
 HASH_A = "a" * 32
 HASH_B = "b" * 32
@@ -258,3 +259,31 @@ def test_file_shorter_than_recorded_is_read_from_the_start(
     stores.remove(second)
 
     assert open_store(tmp_path, stores).recovered == 0
+
+
+def test_has_key_and_known_keys(tmp_path: Path, output: Path, stores: list[SeenStore]) -> None:
+    store = open_store(tmp_path, stores)
+    write_and_record(store, output, URL_A, HASH_A)
+    write_and_record(store, output, URL_B, HASH_B)
+    key_a, key_b, key_c = url_key(URL_A), url_key(URL_B), url_key(URL_C)
+
+    assert store.has_key(key_a) is True
+    assert store.has_key(key_c) is False
+    # A key is the canonical URL's: another spelling of the page has the same one.
+    assert store.has_key(url_key("http://www.hanoimoi.vn/gio-mua-688001.html?utm_source=x"))
+    assert store.known_keys([]) == set()
+    assert store.known_keys(iter([key_c])) == set()
+    assert store.known_keys([key_a, key_c, key_a, key_b, key_b]) == {key_a, key_b}
+
+
+def test_known_keys_beyond_one_batch(tmp_path: Path, output: Path, stores: list[SeenStore]) -> None:
+    store = open_store(tmp_path, stores)
+    urls = [f"https://hanoimoi.vn/bai-{i}-{690000 + i}.html" for i in range(3 * KEY_BATCH)]
+    for i, url in enumerate(urls[::2]):
+        write_and_record(store, output, url, f"{i:032x}")
+    recorded = {url_key(url) for url in urls[::2]}
+    others = {url_key(url) for url in urls[1::2]}
+
+    asked = sorted(recorded | others) * 2  # every key twice, across batch boundaries
+    assert store.known_keys(asked) == recorded
+    assert store.known_keys(key for key in asked if key in others) == set()
