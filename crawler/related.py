@@ -82,19 +82,21 @@ def _is_heading(el: etree._Element, wanted: set[str]) -> bool:
     return True
 
 
+# An element's first text (the first child node, when a text), not the tail of a child: found
+# in C, which a walk over every text node in Python or an XPath test of each costs far more than.
+_FIRST_TEXTS = etree.XPath("//node()[1][self::text()]")
+
+
 def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._Element]:
     """Heading elements in page order, the outermost of nested ones (<h3><span>X</span></h3>).
 
     Candidates come from the page's text nodes, so the cost is one pass over the text.
     """
     found: list[etree._Element] = []
-    for text in root.xpath("//text()[string-length(normalize-space()) > 0]"):
-        # Most text nodes are prose: too long to be a heading, and cheap to rule out.
-        if (
-            text.is_tail
-            or len(text.strip()) > _MAX_HEADING_CHARS
-            or _heading_key(text) not in wanted
-        ):
+    for text in _FIRST_TEXTS(root):
+        # Most text nodes are prose or blank: too long or too short to be a heading, and cheap
+        # to rule out.
+        if not 0 < len(text.strip()) <= _MAX_HEADING_CHARS or _heading_key(text) not in wanted:
             continue
         el = text.getparent()
         while (parent := el.getparent()) is not None and _heading_key(
@@ -174,10 +176,13 @@ def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
     return RelatedBlock(name, links, box)
 
 
-def in_page_order(root: etree._Element, blocks: list[RelatedBlock]) -> list[RelatedBlock]:
+# An element's place in its document: counted in C, not by walking the tree in Python.
+_POSITION = etree.XPath("count(preceding::*) + count(ancestor::*)")
+
+
+def in_page_order(blocks: list[RelatedBlock]) -> list[RelatedBlock]:
     """The blocks sorted by where their element sits in the page."""
-    position = {el: i for i, el in enumerate(root.iter())}
-    return sorted(blocks, key=lambda block: position.get(block.element, 0))
+    return sorted(blocks, key=lambda block: _POSITION(block.element))
 
 
 def find_related_blocks(
@@ -218,4 +223,4 @@ def find_related_blocks(
         else:
             by_name[block.name] = block
             blocks.append(block)
-    return in_page_order(root, blocks) if by_name else blocks
+    return in_page_order(blocks) if by_name else blocks

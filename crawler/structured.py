@@ -101,11 +101,31 @@ def json_ld_nodes(sel: Selector) -> list[dict]:
     return nodes
 
 
-def _meta(sel: Selector, *names: str) -> str | None:
+class _Metas:
+    """The page's ``<meta content>`` tags, read in one pass: a page has a dozen names to look
+    up, and a search of the whole tree for each costs more than the rest of this module."""
+
+    def __init__(self, sel: Selector):
+        # (property, name, itemprop, content) of each tag, in page order.
+        self.tags = [
+            (m.get("property"), m.get("name"), m.get("itemprop"), m.get("content"))
+            for m in sel.root.iter("meta")
+            if m.get("content") is not None
+        ]
+        # Each name's first content, whichever of the three attributes names it.
+        self.first: dict[str | None, str] = {}
+        for *names, content in self.tags:
+            for name in names:
+                self.first.setdefault(name, content)
+
+    def all(self, property: tuple[str, ...] = (), name: tuple[str, ...] = ()) -> list[str]:
+        """The contents, in page order, of the tags whose property or name is one of these."""
+        return [c for p, n, _, c in self.tags if p in property or n in name]
+
+
+def _meta(metas: _Metas, *names: str) -> str | None:
     for name in names:
-        value = sel.xpath(
-            f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
-        ).get()
+        value = metas.first.get(name)
         if value and value.strip():
             return clean_text(value)
     return None
@@ -123,7 +143,7 @@ def _microdata_authors(sel: Selector) -> list[str]:
     """Names of ``[itemprop=author]`` persons: their ``[itemprop=name]``, else their text."""
     names = []
     for author in sel.xpath(
-        '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
+        '//*[@itemprop][contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
     ):
         if "organization" in (author.attrib.get("itemtype") or "").lower():
             continue
@@ -141,11 +161,9 @@ def _microdata_authors(sel: Selector) -> list[str]:
     return names
 
 
-def _meta_authors(sel: Selector) -> list[str]:
+def _meta_authors(metas: _Metas) -> list[str]:
     """``meta name=author`` and ``article:author`` values that are not links."""
-    values = sel.xpath(
-        '//meta[@name="author" or @property="article:author" or @name="article:author"]/@content'
-    ).getall()
+    values = metas.all(name=("author", "article:author"), property=("article:author",))
     names = []
     for value in map(clean_text, values):
         if value and "://" not in value and not value.startswith("www.") and value not in names:
@@ -156,6 +174,7 @@ def _meta_authors(sel: Selector) -> list[str]:
 def read_structured_data(sel: Selector) -> StructuredData:
     """Read the page's structured data, JSON-LD first, then meta tags and microdata."""
     data = StructuredData()
+    metas = _Metas(sel)
     for node in json_ld_nodes(sel):
         types = _types(node)
         if types & ARTICLE_TYPES and not data.headline:
@@ -187,26 +206,26 @@ def read_structured_data(sel: Selector) -> StructuredData:
                 n for n in (_text(i.get("name") or i.get("item")) for i in items) if n
             ]
 
-    data.headline = data.headline or _meta(sel, "og:title", "twitter:title", "headline")
-    data.description = data.description or _meta(sel, "og:description", "description")
+    data.headline = data.headline or _meta(metas, "og:title", "twitter:title", "headline")
+    data.description = data.description or _meta(metas, "og:description", "description")
     data.published = data.published or _meta(
-        sel, "article:published_time", "datePublished", "pubdate", "og:article:published_time"
+        metas, "article:published_time", "datePublished", "pubdate", "og:article:published_time"
     )
-    data.modified = data.modified or _meta(sel, "article:modified_time", "dateModified", "lastmod")
-    data.section = data.section or _meta(sel, "article:section", "articleSection")
+    data.modified = data.modified or _meta(
+        metas, "article:modified_time", "dateModified", "lastmod"
+    )
+    data.section = data.section or _meta(metas, "article:section", "articleSection")
     if not data.keywords:
-        data.keywords = [
-            clean_text(t) for t in sel.xpath('//meta[@property="article:tag"]/@content').getall()
-        ]
-    data.language = data.language or sel.xpath("/html/@lang").get() or _meta(sel, "og:locale")
+        data.keywords = [clean_text(t) for t in metas.all(property=("article:tag",))]
+    data.language = data.language or sel.xpath("/html/@lang").get() or _meta(metas, "og:locale")
     data.canonical[:0] = [
         u
         for u in (
             sel.xpath('//link[@rel="canonical"]/@href').get(),
-            _meta(sel, "og:url"),
+            _meta(metas, "og:url"),
         )
         if u
     ]
     data.microdata_authors = _microdata_authors(sel)
-    data.meta_authors = _meta_authors(sel)
+    data.meta_authors = _meta_authors(metas)
     return data

@@ -52,16 +52,27 @@ def parse_html(html: str) -> Selector:
     if cut >= 0 and ">" not in html[cut:]:
         html = html[:cut].rstrip(_EDGE)
     data = html.encode("utf-8").translate(_BYTE_CONTROL, b"\x00")
-    if b"\xc2" in data:
-        data = _C1.sub(b" ", data)
-    if b"\xef\xbf" in data:
-        data = _NONCHARACTER.sub(b" ", data)
+    for lead, sequence in ((b"\xc2", _C1), (b"\xef", _NONCHARACTER)):
+        if _holds(data, lead, sequence):
+            data = sequence.sub(b" ", data)
     parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     parser.set_element_class_lookup(_ELEMENT_CLASSES)
     root = etree.fromstring(data or b"<html/>", parser=parser)
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser)
     return Selector(root=root, type="html")
+
+
+def _holds(data: bytes, lead: bytes, sequence: re.Pattern[bytes]) -> bool:
+    """Whether the sequence, which starts with the byte ``lead``, is in the data. Its lead byte
+    is rare in a Vietnamese page, and a search for one byte is far quicker than a regular
+    expression's or a longer substring's over the whole page."""
+    at = data.find(lead)
+    while at >= 0:
+        if sequence.match(data, at):
+            return True
+        at = data.find(lead, at + 1)
+    return False
 
 
 _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
@@ -72,10 +83,19 @@ _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
 )
 
 
+# What clean_text changes inside a text besides its ends: most texts hold none of it, and one
+# search costs less than the replacements.
+_UNCLEAN = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[^\\S ]|  "
+)
+
+
 def clean_text(value: str | None) -> str:
     """NFC, no invisible or control characters, white space collapsed and stripped."""
     if not value:
         return ""
+    if _UNCLEAN.search(value) is None and unicodedata.is_normalized("NFC", value):
+        return value.strip()
     value = _CONTROL.sub(" ", _INVISIBLE.sub("", value))
     return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
 

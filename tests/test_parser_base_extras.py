@@ -88,4 +88,4 @@ def test_in_page_order_sorts_blocks_by_their_element():
     sel = Selector(text="<div><p id='a'>A</p><p id='b'>B</p></div>")
     a, b = sel.css("#a")[0].root, sel.css("#b")[0].root
     blocks = [RelatedBlock("B", [], b), RelatedBlock("A", [], a)]
-    assert [block.name for block in in_page_order(sel.root, blocks)] == ["A", "B"]
+    assert [block.name for block in in_page_order(blocks)] == ["A", "B"]

@@ -86,26 +86,40 @@ def select(sel: Selector, selector: str) -> SelectorList:
     return sel.css(selector)
 
 
-def _first(sel: Selector, selectors: Sequence[str]) -> Selector | None:
+class _Matches:
+    """What each of a template's selectors matches on one page, found once: the template is
+    picked by its title and body, which are read next (each search covers the whole page)."""
+
+    def __init__(self, sel: Selector):
+        self._sel = sel
+        self._found: dict[str, SelectorList] = {}
+
+    def __call__(self, selector: str) -> SelectorList:
+        if selector not in self._found:
+            self._found[selector] = select(self._sel, selector)
+        return self._found[selector]
+
+
+def _first(matches: _Matches, selectors: Sequence[str]) -> Selector | None:
     for css in selectors:
-        found = select(sel, css)
+        found = matches(css)
         if found:
             return found[0]
     return None
 
 
-def _first_text(sel: Selector, selectors: Sequence[str]) -> str:
+def _first_text(matches: _Matches, selectors: Sequence[str]) -> str:
     for css in selectors:
-        for found in select(sel, css):
+        for found in matches(css):
             text = text_of(found)
             if text:
                 return text
     return ""
 
 
-def _all_texts(sel: Selector, selectors: Sequence[str]) -> list[str]:
+def _all_texts(matches: _Matches, selectors: Sequence[str]) -> list[str]:
     for css in selectors:
-        texts = [t for t in (text_of(s) for s in select(sel, css)) if t]
+        texts = [t for t in (text_of(s) for s in matches(css)) if t]
         if texts:
             return list(dict.fromkeys(texts))
     return []
@@ -139,10 +153,13 @@ class ArticleParser:
     # a lead the template does not find. Off where the CMS fills it with a site-wide text.
     lead_from_description: bool = True
 
-    def template_for(self, sel: Selector) -> Template | None:
+    def template_for(self, matches: _Matches) -> Template | None:
         """The first template whose title and body are both on the page."""
         for template in self.templates:
-            if _first(sel, template.title) is not None and _first(sel, template.body) is not None:
+            if (
+                _first(matches, template.title) is not None
+                and _first(matches, template.body) is not None
+            ):
                 return template
         return None
 
@@ -162,19 +179,20 @@ class ArticleParser:
         """
         sel = page if page is not None else parse_html(html)
         data = read_structured_data(sel)
-        template = self.template_for(sel)
+        matches = _Matches(sel)
+        template = self.template_for(matches)
         if template is None:
             raise NoArticle(f"no {self.name} template matches (title and body not found)")
 
-        title = _first_text(sel, template.title) or clean_text(data.headline)
-        lead_text = _first_text(sel, template.lead)
+        title = _first_text(matches, template.title) or clean_text(data.headline)
+        lead_text = _first_text(matches, template.lead)
         if not lead_text and self.lead_from_description:
             lead_text = clean_text(data.description)
         lead, _ = strip_lead_prefix(lead_text, self.lead_prefixes)
 
-        body_sel = _first(sel, template.body)
-        byline_raw = _first_text(sel, template.byline) or ", ".join(
-            _all_texts(sel, template.authors)
+        body_sel = _first(matches, template.body)
+        byline_raw = _first_text(matches, template.byline) or ", ".join(
+            _all_texts(matches, template.authors)
         )
         skip = []  # what is no body text nor image, though in the body
         for css in template.byline_in_body:
@@ -184,22 +202,22 @@ class ArticleParser:
                 break
         byline = parse_byline(byline_raw)
         authors = list(byline.authors)
-        source = byline.source or parse_byline(_first_text(sel, template.source)).source
+        source = byline.source or parse_byline(_first_text(matches, template.source)).source
         if not byline_raw:
             for name in data.authors:
                 authors.extend(a for a in parse_byline(name).authors if a not in authors)
             source = source or next(iter(data.organizations), None)
 
-        published_raw = _first_text(sel, template.time).strip(" |") or None
+        published_raw = _first_text(matches, template.time).strip(" |") or None
         published = parse_datetime(data.published) or parse_datetime(published_raw)
         updated = parse_datetime(data.modified)
         if updated and published and updated <= published:
             # CMSs fill dateModified with the publication time: no update to report.
             updated = None
 
-        breadcrumb = _all_texts(sel, template.section) or data.breadcrumb
+        breadcrumb = _all_texts(matches, template.section) or data.breadcrumb
         breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
-        tags = _all_texts(sel, template.tags)
+        tags = _all_texts(matches, template.tags)
         # One union selector: the boxes in page order, each once, whichever selector found it.
         boxes = (
             [box.root for box in sel.css(", ".join(template.related_boxes))]
@@ -208,7 +226,7 @@ class ArticleParser:
         )
         related = find_related_blocks(sel.root, url, self.related_headings, boxes)
         if own := self.own_related(sel, url):
-            related = in_page_order(sel.root, [*related, *own])
+            related = in_page_order([*related, *own])
 
         # An in-body related box is related links, not prose, and its thumbnails
         # (MasterCMS's mb_article_in_image) are not the article's images.

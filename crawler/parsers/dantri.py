@@ -120,7 +120,7 @@ class DanTriParser(ArticleParser):
     def own_related(self, sel: Selector, url: str) -> list[RelatedBlock]:
         """The most-read sidebar: ``article-popular`` items under a heading of their own."""
         blocks = []
-        for box in sel.xpath("//*[*[@data-content-name='article-popular']]"):
+        for box in sel.xpath("//*[@data-content-name='article-popular']/.."):
             # Its text without that of a script or style (text_of leaves theirs out).
             heading = text_of(
                 box.xpath(
