@@ -17,7 +17,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.parsers.base import NoArticle
 from crawler.parsers.generic import GenericParser
-from crawler.urls import _wanted, host_of, on_domains
+from crawler.urls import _wanted, host_of
 
 
 def _project_settings() -> dict:
@@ -42,21 +42,19 @@ def spider_for(url: str, site: str | None = None) -> type:
                 f"unknown site {site!r}: expected one of {', '.join(sorted(spiders))}"
             )
         return spiders[site]
-    # The host, parsed once, rules out most sites before the full check of each domain.
+    # The URL is parsed once for its host, which says which of a site's domains hold it; a site
+    # whose domains hold it is then checked in full (scheme, credentials, sub-domains...).
     host = host_of(url)
-    candidates = [
-        cls
-        for cls in spiders.values()
-        if any(
-            host == (d := _wanted(domain)) or host.endswith(f".{d}")
-            for domain in cls.allowed_domains
-        )
-    ]
+
+    def holds(domain: str) -> bool:
+        wanted = _wanted(domain)
+        return bool(wanted) and (host == wanted or host.endswith(f".{wanted}"))
+
     # The most specific domain wins: nhipsonghanoi.hanoimoi.vn before hanoimoi.vn.
     matches = [
-        (max(len(d) for d in cls.allowed_domains if on_domains(url, [d])), cls)
-        for cls in candidates
-        if cls.on_site(url)
+        (max(len(d) for d in cls.allowed_domains if holds(d)), cls)
+        for cls in spiders.values()
+        if any(holds(d) for d in cls.allowed_domains) and cls.on_site(url)
     ]
     if not matches:
         raise LookupError(f"no site crawls {url}; give --site NAME")

@@ -111,11 +111,16 @@ def text_of(sel: Selector | SelectorList | None) -> str:
     return clean_text(sel.xpath("string()").get())
 
 
+# Compiled once: Element.xpath() compiles its expression at every call.
+_STRING = etree.XPath("string()")
+_SHOWN_TEXTS = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
 def element_text(element: etree._Element) -> str:
     """An element's text, less that of the scripts and styles inside it (code, never shown)."""
-    if element.find(".//script") is None and element.find(".//style") is None:
-        return element.xpath("string()")
-    return "".join(element.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
+    if next(element.iterdescendants("script", "style"), None) is None:
+        return _STRING(element)
+    return "".join(_SHOWN_TEXTS(element))
 
 
 # Elements whose text is never article prose.
