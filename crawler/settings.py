@@ -61,6 +61,8 @@ HEALTH_MIN_SAMPLE = 5
 SINCE_OVERLAP = "6h"
 # How many listing pages a spider follows from one entry point when the listing shows no dates.
 LISTING_MAX_PAGES = 20
+# Discovered article URLs wait in the spider as strings; ARTICLE_REQUESTS_AHEAD of them at most
+# are handed to Scrapy's scheduler at a time as Requests (default, and why: spiders/base.py).
 
 # Web archives (crawler/archive.py): with ARCHIVE on, the article pages a crawl parses are also
 # saved as received to DATA_DIR/archive/<site>/<crawl start, UTC>.wacz; `python -m

@@ -151,6 +151,9 @@ class Stats:
     def get_value(self, name: str, default=None):
         return self.values.get(name, default)
 
+    def max_value(self, name: str, value: int) -> None:
+        self.values[name] = max(self.values[name], value)
+
 
 def hanoimoi(cls=HanoimoiSpider, **arguments):
     spider = cls(arguments=CrawlArguments(**{"refresh": True, **arguments}))

@@ -11,10 +11,18 @@ requested and is counted under ``discovery/rejected/<kind>`` (offsite, ip_litera
 no_dot, userinfo, scheme, invalid), wherever it was found; ``discovery/offsite`` keeps counting
 the entries of feeds, sitemaps and sitemap indexes among them (a listing page's menu and share
 links are not). Redirects, which Scrapy builds itself, are checked by crawler/offsite.py.
+
+Discovered article URLs wait in the spider, as strings, in ``_pending``: at most
+``ARTICLE_REQUESTS_AHEAD`` (a setting; 64 unless set) of them are Requests in Scrapy's hands at a
+time: enough to keep the downloader (CONCURRENT_REQUESTS 16) and replay busy. Each answered one
+(page or failure) hands out the next, and ``spider_idle`` hands out a batch should the count ever
+fall behind. A sitemap index of a backfill names hundreds of thousands of articles; as queued
+Requests they cost ~2.2 KB each (docs/reliability/load.md).
 """
 
 import logging
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
 from functools import cached_property
@@ -24,10 +32,12 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
+from twisted.python.failure import Failure
 
 from crawler.dates import VN_TZ, parse_datetime
 from crawler.discovery import (
@@ -46,9 +56,11 @@ from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.parsers.generic import GenericParser
 from crawler.seen import SeenStore
 from crawler.spiders.arguments import ArgumentError, CrawlArguments
-from crawler.urls import canonicalize_url, rejection
+from crawler.urls import rejection, url_key
 
 logger = logging.getLogger(__name__)
+
+DEFAULT_ARTICLE_REQUESTS_AHEAD = 64
 
 
 class NewsSpider(scrapy.Spider):
@@ -68,7 +80,14 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args)
         self.args = arguments
         self._article_pattern = re.compile(self.article_url or self.parser.article_url)
-        self._requested: set[str] = set()
+        # url_key digests of the article URLs queued this run: 16 bytes a URL, not its text.
+        self._requested: set[bytes] = set()
+        self._pending: deque[str] = deque()
+        self._ahead = 0  # article Requests handed to Scrapy and not yet answered
+        # One bound method for every article Request: Scrapy caches its check of a callback's
+        # source (warn_on_generator_with_return_value) by the callback object.
+        self._article_callback = self._parse_queued_article
+        self._article_errback = self._queued_article_failed
         self.written = 0
         self._closing = False
 
@@ -104,6 +123,16 @@ class NewsSpider(scrapy.Spider):
             now=datetime.now(VN_TZ),
             default_since=settings.get("DEFAULT_SINCE", ""),
         )
+        try:
+            ahead = settings.getint("ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD)
+        except ValueError:
+            ahead = 0
+        if ahead < 1:
+            # Nothing would ever be requested, and the spider would wait for it forever.
+            raise ArgumentError(
+                f"ARTICLE_REQUESTS_AHEAD={settings.get('ARTICLE_REQUESTS_AHEAD')!r}: expected "
+                "a whole number of article requests, at least 1"
+            )
         # CrawlArguments knows the domains, not that a site may exclude their sub-domains.
         given = [("url", arguments.url)] if arguments.url else []
         for name, url in [*given, *(("start", url) for url in arguments.start)]:
@@ -121,6 +150,7 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_spider_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -276,9 +306,9 @@ class NewsSpider(scrapy.Spider):
                 else:
                     stats.inc_value("discovery/offsite")
         elif kind is PageKind.SITEMAP:
-            yield from self._article_requests(sitemap_links(body))
+            yield from self._queue_articles(sitemap_links(body))
         elif kind is PageKind.FEED:
-            yield from self._article_requests(feed_links(body, response.url))
+            yield from self._queue_articles(feed_links(body, response.url))
         elif not isinstance(response, TextResponse):
             stats.inc_value("discovery/unreadable")
             logger.warning("entry page %s is neither XML nor HTML", response.url)
@@ -294,8 +324,8 @@ class NewsSpider(scrapy.Spider):
             link for link in links if self._admit(link.url) and self.is_article_url(link.url)
         ]
         # Links newer than `until` are not requested, yet they are news: paging goes on past them.
-        unknown = [link for link in articles if not self._known(canonicalize_url(link.url))]
-        yield from self._article_requests(articles, count_offsite=False)
+        unknown = [link for link in articles if not self._known(url_key(link.url))]
+        yield from self._queue_articles(articles, count_offsite=False)
         dated = [link.date for link in articles if link.date]
         past_since = bool(dated) and self.args.since is not None and max(dated) < self.args.since
         max_pages = self.crawler.settings.getint("LISTING_MAX_PAGES")
@@ -318,21 +348,22 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _known(self, canonical_url: str) -> bool:
-        """Requested in this run, or written before (unless refreshing)."""
-        return canonical_url in self._requested or (
-            not self.args.refresh and self.seen.has_url(canonical_url)
-        )
+    def _known(self, key: bytes) -> bool:
+        """Queued in this run, or written before (unless refreshing)."""
+        return key in self._requested or (not self.args.refresh and self.seen.has_key(key))
 
-    def _article_requests(
+    def _queue_articles(
         self, links: Iterable[Link], *, count_offsite: bool = True
     ) -> Iterator[scrapy.Request]:
-        """Requests for the article links not yet requested this run nor written before.
+        """Queue the article links not yet queued this run nor written before; hand out what
+        may be requested now.
 
-        Links are filtered before any request is built: building one per known link and letting
-        the dupefilter drop it doubled the CPU per page.
+        Links are filtered before any request is built (building one per known link and letting
+        the dupefilter drop it doubled the CPU per page), and the seen store is asked about a
+        page's links in one batch.
         """
         stats = self.crawler.stats
+        fresh: dict[bytes, str] = {}
         for link in links:
             if not self._admit(link.url):
                 if count_offsite:
@@ -344,19 +375,59 @@ class NewsSpider(scrapy.Spider):
             if not self.args.admits(link.date):
                 stats.inc_value("discovery/outside_window")
                 continue
-            canonical = canonicalize_url(link.url)
-            if canonical in self._requested:
-                continue
-            self._requested.add(canonical)
-            if not self.args.refresh and self.seen.has_url(canonical):
-                stats.inc_value("discovery/already_seen")
-                continue
-            if self._full:
-                return
-            request = self._request(link.url, callback=self.parse_article)
+            key = url_key(link.url)
+            if key not in self._requested:
+                self._requested.add(key)
+                fresh[key] = link.url
+        seen = set() if self.args.refresh else self.seen.known_keys(fresh)
+        if seen:
+            stats.inc_value("discovery/already_seen", len(seen))
+        self._pending.extend(url for key, url in fresh.items() if key not in seen)
+        yield from self._feed()
+
+    def _feed(self) -> Iterator[scrapy.Request]:
+        """Requests for queued article URLs, while fewer than ARTICLE_REQUESTS_AHEAD are out.
+
+        ``dont_filter``: ``_requested`` has deduplicated them already, and the dupefilter's
+        fingerprint of each would only take memory.
+        """
+        ahead = self.crawler.settings.getint(
+            "ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD
+        )
+        stats = self.crawler.stats
+        while self._pending and self._ahead < ahead and not self._full:
+            request = self._request(
+                self._pending.popleft(),
+                callback=self._article_callback,
+                errback=self._article_errback,
+                dont_filter=True,
+            )
             if request is not None:
+                self._ahead += 1
                 stats.inc_value("discovery/article_requests")
+                stats.max_value("discovery/article_requests_ahead_max", self._ahead)
                 yield request
+
+    def _parse_queued_article(self, response: Response) -> Iterator[Article | scrapy.Request]:
+        self._ahead -= 1
+        yield from self.parse_article(response)
+        yield from self._feed()
+
+    def _queued_article_failed(self, failure: Failure) -> None:
+        """Hand out the next requests, then let Scrapy log and count the failure as usual."""
+        self._ahead -= 1
+        for request in self._feed():
+            self.crawler.engine.crawl(request)
+        failure.raiseException()
+
+    def _on_spider_idle(self, spider: scrapy.Spider) -> None:
+        """Nothing in flight: hand out the next batch, if any, and keep the spider open."""
+        if spider is not self or not self._pending or self._full:
+            return
+        self._ahead = 0
+        for request in self._feed():
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     # Articles ------------------------------------------------------------------------------
 
