@@ -284,7 +284,7 @@ def test_url_and_start_arguments_off_the_site_stop_the_command(argument):
 
 def test_a_page_cannot_choose_its_site():
     class Hostile(ArticleParser):
-        def parse(self, html, url):
+        def parse(self, html, url, page=None):
             return {"site": "../../evil", "url": url, "title": "t", "body": "b"}
 
     class Spider(NguoiHaNoiSpider):
