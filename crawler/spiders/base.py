@@ -56,6 +56,7 @@ from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.parsers.generic import GenericParser
 from crawler.seen import SeenStore
 from crawler.spiders.arguments import ArgumentError, CrawlArguments
+from crawler.text import parse_html
 from crawler.urls import rejection, url_key
 
 logger = logging.getLogger(__name__)
@@ -166,8 +167,6 @@ class NewsSpider(scrapy.Spider):
         stopping it; NoArticle when neither finds an article. The page is parsed once: both
         read the same tree, which the site's parser leaves as it found it.
         """
-        from crawler.text import parse_html
-
         page = parse_html(html)
         try:
             return cls._own(cls.parser.parse(html, url, page)), None
