@@ -82,23 +82,25 @@ def _is_heading(el: etree._Element, wanted: set[str]) -> bool:
     return True
 
 
-# An element's first text (the first child node, when a text), not the tail of a child: found
-# in C, which a walk over every text node in Python or an XPath test of each costs far more than.
-_FIRST_TEXTS = etree.XPath("//node()[1][self::text()]")
-
-
 def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._Element]:
     """Heading elements in page order, the outermost of nested ones (<h3><span>X</span></h3>).
 
-    Candidates come from the page's text nodes, so the cost is one pass over the text.
+    Candidates are the elements' first texts (before any child), read in one walk of the page;
+    most are prose or blank, too long or too short to be a heading, and cheap to rule out.
     """
+    # The whole page, whatever element ``root`` is: the search always covered the document.
+    page = root.getroottree().getroot()
+    limit = _MAX_HEADING_CHARS
     found: list[etree._Element] = []
-    for text in _FIRST_TEXTS(root):
-        # Most text nodes are prose or blank: too long or too short to be a heading, and cheap
-        # to rule out.
-        if not 0 < len(text.strip()) <= _MAX_HEADING_CHARS or _heading_key(text) not in wanted:
+    for el in page.iter(etree.Element):
+        text = el.text
+        if (
+            not text
+            or (len(text) > limit and len(text.strip()) > limit)
+            or not text.strip()
+            or _heading_key(text) not in wanted
+        ):
             continue
-        el = text.getparent()
         while (parent := el.getparent()) is not None and _heading_key(
             parent.text_content()
         ) in wanted:

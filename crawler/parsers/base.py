@@ -6,10 +6,15 @@ network, no clock.
 """
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
 
+from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.bylines import parse_byline, strip_lead_prefix
 from crawler.dates import parse_datetime, to_iso
@@ -86,18 +91,108 @@ def select(sel: Selector, selector: str) -> SelectorList:
     return sel.css(selector)
 
 
+# A selector led by a class or an id (``div.c-news-detail div.b-maincontent``): its first
+# compound (tag, at most one id, classes), the combinator after it, and the rest.
+_LED = re.compile(
+    r"(?P<tag>[a-z][a-z0-9]*)?(?P<marks>(?:[.#][A-Za-z_][\w-]*)+)"
+    r"(?:(?P<combinator>\s*>\s*|\s+)(?P<rest>[^\s>+~].*))?",
+    re.ASCII | re.DOTALL,
+)
+_CLASS_VALUES = etree.XPath("//@class")
+_ID_VALUES = etree.XPath("//@id")
+# XPath's normalize-space() splits a class attribute at these only.
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+@cache
+def _relative_xpath(rest: str, combinator: str) -> str:
+    """The rest of a selector as XPath from the element its first compound matched."""
+    prefix = "child::" if combinator == ">" else "descendant::"
+    return HTMLTranslator().css_to_xpath(rest, prefix=prefix)
+
+
+class _Attributes:
+    """One attribute's values on the whole page, read in one search: which elements hold a
+    class token (or an id) is then a substring search, not a walk of the tree."""
+
+    def __init__(self, values: list):
+        self._values = values
+        self._joined = (" " + " ".join(values) + " ").translate(_XML_SPACE)
+        # Where each value starts in the joined text.
+        self._starts = list(accumulate((len(v) + 1 for v in values), initial=1))
+
+    def holding(self, token: str) -> list[etree._Element]:
+        """The elements whose value holds ``token`` between spaces, in page order."""
+        found: list[etree._Element] = []
+        at = self._joined.find(f" {token} ")
+        while at >= 0:
+            value = self._values[bisect_right(self._starts, at + 1) - 1]
+            if not found or found[-1] is not value.getparent():
+                found.append(value.getparent())
+            at = self._joined.find(f" {token} ", at + 1)
+        return found
+
+
+def _is(el: etree._Element, tag: str | None, ids: list[str], classes: list[str]) -> bool:
+    """Whether the element is the compound ``tag#id.class...`` (classes as XPath splits them)."""
+    tokens = (el.get("class") or "").translate(_XML_SPACE).split(" ")
+    return (
+        (tag is None or el.tag == tag)
+        and all(el.get("id") == name for name in ids)
+        and set(classes) <= set(tokens)
+    )
+
+
 class _Matches:
     """What each of a template's selectors matches on one page, found once: the template is
-    picked by its title and body, which are read next (each search covers the whole page)."""
+    picked by its title and body, which are read next.
+
+    A selector led by a class or an id finds its first compound from the page's class and id
+    values (one search each, made on first use), and the rest inside what that matched; any
+    other selector is one search of the whole page, as Selector.css makes it.
+    """
 
     def __init__(self, sel: Selector):
         self._sel = sel
         self._found: dict[str, SelectorList] = {}
+        self._classes: _Attributes | None = None
+        self._ids: _Attributes | None = None
 
     def __call__(self, selector: str) -> SelectorList:
         if selector not in self._found:
-            self._found[selector] = select(self._sel, selector)
+            self._found[selector] = self._select(selector)
         return self._found[selector]
+
+    def _select(self, selector: str) -> SelectorList:
+        led = _LED.fullmatch(selector) if "," not in selector else None
+        marks = re.findall(r"([.#])([\w-]+)", led["marks"]) if led else []
+        ids = [name for mark, name in marks if mark == "#"]
+        if not led or len(ids) > 1:
+            return select(self._sel, selector)
+        classes = [name for mark, name in marks if mark == "."]
+        if classes:
+            self._classes = self._classes or _Attributes(_CLASS_VALUES(self._sel.root))
+            candidates = self._classes.holding(classes[0])
+        else:
+            self._ids = self._ids or _Attributes(_ID_VALUES(self._sel.root))
+            candidates = self._ids.holding(ids[0])
+        scopes = [el for el in candidates if _is(el, led["tag"], ids, classes)]
+        if led["rest"] is None:
+            return SelectorList(Selector(root=el, type="html") for el in scopes)
+        combinator = led["combinator"].strip()
+        if combinator == ">" and len(scopes) > 1:
+            # Matches under nested scopes would interleave: one search keeps page order.
+            return select(self._sel, selector)
+        xpath = _relative_xpath(led["rest"], combinator)
+        found = SelectorList()
+        kept: set[etree._Element] = set()
+        for scope in scopes:
+            # What a scope inside another finds, that one found too.
+            if not kept.isdisjoint(scope.iterancestors()):
+                continue
+            kept.add(scope)
+            found.extend(Selector(root=scope, type="html").xpath(xpath))
+        return found
 
 
 def _first(matches: _Matches, selectors: Sequence[str]) -> Selector | None:

@@ -1,0 +1,85 @@
+"""A template's selectors led by a class or an id are answered from the page's class and id
+values, the rest by Selector.css: either way, what Selector.css finds, in the same order."""
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from crawler.parsers import (
+    dantri,
+    epi,
+    kinhtedothi,
+    liferay,
+    mastercms,
+    onecms,
+    vietnamnet,
+    vnexpress,
+)
+from crawler.parsers.base import Template, _Matches, select
+from crawler.text import parse_html
+
+SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
+FAMILIES = (dantri, epi, kinhtedothi, liferay, mastercms, onecms, vietnamnet, vnexpress)
+TEMPLATE_SELECTORS = sorted(
+    {
+        selector
+        for family in FAMILIES
+        for template in vars(family).values()
+        if isinstance(template, Template)
+        for field in fields(template)
+        if isinstance(selectors := getattr(template, field.name), tuple)
+        for selector in selectors
+    }
+)
+# Nested and repeated scopes, classes split by tabs and by a no-break space (a class of its
+# own to XPath), ids holding spaces, compounds with several classes.
+TRICKY = """<html><body>
+<div class="x"><div class="x b"><span class="x">a<span class="name">b</span></span></div></div>
+<div class="a\tb" id="maincontent"><p>q</p><b class="name">n</b><p style="right">r</p></div>
+<div class="x a\xa0b"><i class="b">z</i></div><div class="x b"><i class="x">y</i></div>
+<p id="a b"><i class="b">c</i></p><p id="a"><i class="b">d</i><i class="b c">e</i></p>
+<ul class="tags"><li><a href="/1">1</a></li><li><ul class="tags"><li><a href="/2">2</a></li></ul></li></ul>
+</body></html>"""
+TRICKY_SELECTORS = (
+    ".x",
+    ".x .x",
+    "div.x.b",
+    ".x.b i",
+    "div.x > i",
+    ".x > .x",
+    ".x .name",
+    "#a .b",
+    "#a > i.b.c",
+    "p#a",
+    "#maincontent > p",
+    "#maincontent p[style*=right]",
+    "div.a .name",
+    ".b",
+    ".tags a",
+    ".tags > li > a",
+    ".tags li + li a",
+    ".missing a",
+)
+
+
+def found(matches, selector):
+    return [s.root for s in matches(selector)]
+
+
+def expected(page, selector):
+    return [s.root for s in select(page, selector)]
+
+
+@pytest.mark.parametrize("path", sorted(SITES.glob("*/**/*.html")), ids=lambda p: p.stem[:40])
+def test_template_selectors_match_what_selector_css_finds(path: Path) -> None:
+    page = parse_html(path.read_text("utf-8"))
+    matches = _Matches(page)
+    for selector in TEMPLATE_SELECTORS:
+        assert found(matches, selector) == expected(page, selector), selector
+
+
+@pytest.mark.parametrize("selector", TRICKY_SELECTORS)
+def test_nested_scopes_and_odd_classes_match_what_selector_css_finds(selector: str) -> None:
+    page = parse_html(TRICKY)
+    assert found(_Matches(page), selector) == expected(page, selector)
