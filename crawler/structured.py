@@ -7,6 +7,7 @@ survives redesigns that break selectors.
 import json
 from dataclasses import dataclass, field
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.text import clean_text, text_of
@@ -141,12 +142,16 @@ def _keywords(value: object) -> list[str]:
     return words
 
 
+# The elements found from their attributes: a search of the attributes of one name is several
+# times quicker than a test of every element ("//*[@itemprop][...]").
+_AUTHORS = etree.XPath('//@itemprop[contains(concat(" ", normalize-space(.), " "), " author ")]/..')
+
+
 def _microdata_authors(sel: Selector) -> list[str]:
     """Names of ``[itemprop=author]`` persons: their ``[itemprop=name]``, else their text."""
     names = []
-    for author in sel.xpath(
-        '//*[@itemprop][contains(concat(" ", normalize-space(@itemprop), " "), " author ")]'
-    ):
+    for element in _AUTHORS(sel.root):
+        author = Selector(root=element, type="html")
         if "organization" in (author.attrib.get("itemtype") or "").lower():
             continue
         # text_of: the text without that of a script or style inside.

@@ -83,10 +83,15 @@ _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
 )
 
 
-# What clean_text changes inside a text besides its ends: most texts hold none of it, and one
-# search costs less than the replacements.
+# White space but the space, as the inside of a character class: what "[^\\S ]" matches.
+_SPACES_BUT_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# What clean_text changes inside a text besides its ends, but for two spaces in a row: most texts
+# hold none of it, and one search costs less than the replacements. One character class: an
+# alternation ("[...]|[^\\S ]|  ") costs twice as much a character.
 _UNCLEAN = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[^\\S ]|  "
+    f"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SPACES_BUT_SPACE}]"
 )
 
 
@@ -94,10 +99,25 @@ def clean_text(value: str | None) -> str:
     """NFC, no invisible or control characters, white space collapsed and stripped."""
     if not value:
         return ""
-    if _UNCLEAN.search(value) is None and unicodedata.is_normalized("NFC", value):
+    if (
+        "  " not in value
+        and _UNCLEAN.search(value) is None
+        and unicodedata.is_normalized("NFC", value)
+    ):
         return value.strip()
     value = _CONTROL.sub(" ", _INVISIBLE.sub("", value))
     return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+# XPath's normalize-space() splits a value at these only.
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def xpath_tokens(value: str) -> set[str]:
+    """The words of a class or itemprop value as a selector matches them (CSS ``.name``, XPath
+    ``contains(concat(' ', normalize-space(@class), ' '), ' name ')``): split at XML white space
+    only, not at a no-break space."""
+    return set(value.translate(_XML_SPACE).split(" "))
 
 
 def text_of(sel: Selector | SelectorList | None) -> str:

@@ -1,5 +1,6 @@
 """Tests of crawler.text: clean strings, body paragraphs and images with captions."""
 
+import re
 import unicodedata
 
 import pytest
@@ -42,6 +43,14 @@ def test_clean_text_control_characters_become_spaces() -> None:
 
 def test_clean_text_collapses_white_space_and_nbsp() -> None:
     assert clean_text("  Cầu\u00a0\u00a0Long   Biên\n\t\r\nsáng nay ") == "Cầu Long Biên sáng nay"
+
+
+def test_clean_text_fast_path_sees_the_white_space_the_slow_path_collapses() -> None:
+    # Each of them, between two words, must send clean_text to the slow path: one space out.
+    spaces = [chr(c) for c in range(0x110000) if re.match(r"[^\S ]", chr(c))]
+    assert spaces
+    for space in [*spaces, "  "]:
+        assert clean_text(f"Hà{space}Nội") == "Hà Nội", repr(space)
 
 
 @pytest.mark.parametrize("value", [None, "", "   ", "\u200b\u00a0\ufeff"])

@@ -21,7 +21,7 @@ from crawler.dates import parse_datetime, to_iso
 from crawler.discovery import ListingRules
 from crawler.related import DEFAULT_HEADINGS, RelatedBlock, find_related_blocks, in_page_order
 from crawler.structured import read_structured_data
-from crawler.text import clean_text, images, paragraphs, parse_html, text_of
+from crawler.text import clean_text, images, paragraphs, parse_html, text_of, xpath_tokens
 from crawler.urls import choose_canonical
 
 
@@ -100,8 +100,6 @@ _LED = re.compile(
 )
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
-# XPath's normalize-space() splits a class attribute at these only.
-_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
 @cache
@@ -117,7 +115,8 @@ class _Attributes:
 
     def __init__(self, values: list):
         self._values = values
-        self._joined = (" " + " ".join(values) + " ").translate(_XML_SPACE)
+        # XPath splits values at tabs and line breaks too.
+        self._joined = re.sub("[\t\n\r]", " ", " " + " ".join(values) + " ")
         # Where each value starts in the joined text.
         self._starts = list(accumulate((len(v) + 1 for v in values), initial=1))
 
@@ -135,11 +134,10 @@ class _Attributes:
 
 def _is(el: etree._Element, tag: str | None, ids: list[str], classes: list[str]) -> bool:
     """Whether the element is the compound ``tag#id.class...`` (classes as XPath splits them)."""
-    tokens = (el.get("class") or "").translate(_XML_SPACE).split(" ")
     return (
         (tag is None or el.tag == tag)
         and all(el.get("id") == name for name in ids)
-        and set(classes) <= set(tokens)
+        and set(classes) <= xpath_tokens(el.get("class") or "")
     )
 
 

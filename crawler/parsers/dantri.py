@@ -24,6 +24,7 @@ after-body related box has no heading [V] and is named "Tin liên quan"; the sid
 trong <section>" is read by ``own_related``.
 """
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.discovery import ListingRules
@@ -105,6 +106,11 @@ LISTING = ListingRules(
 )
 
 
+# The most-read items' parents, found from the attribute: a search of the attributes of one
+# name is several times quicker than a test of every element ("//*[@data-content-name=...]").
+_POPULAR_BOXES = etree.XPath("//@data-content-name[. = 'article-popular']/../..")
+
+
 class DanTriParser(ArticleParser):
     """dantri.com.vn's parser; leads start "(Dân trí) - "."""
 
@@ -120,7 +126,8 @@ class DanTriParser(ArticleParser):
     def own_related(self, sel: Selector, url: str) -> list[RelatedBlock]:
         """The most-read sidebar: ``article-popular`` items under a heading of their own."""
         blocks = []
-        for box in sel.xpath("//*[@data-content-name='article-popular']/.."):
+        for element in _POPULAR_BOXES(sel.root):
+            box = Selector(root=element, type="html")
             # Its text without that of a script or style (text_of leaves theirs out).
             heading = text_of(
                 box.xpath(
