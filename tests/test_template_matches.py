@@ -1,5 +1,5 @@
-"""A template's selectors led by a class or an id are answered from the page's class and id
-values, the rest by Selector.css: either way, what Selector.css finds, in the same order."""
+"""A template's selectors led by a class, an id or an attribute are answered from the page's
+values of it, the rest by Selector.css: either way, what Selector.css finds, in the same order."""
 
 from dataclasses import fields
 from pathlib import Path
@@ -40,6 +40,8 @@ TRICKY = """<html><body>
 <div class="x a\xa0b"><i class="b">z</i></div><div class="x b"><i class="x">y</i></div>
 <p id="a b"><i class="b">c</i></p><p id="a"><i class="b">d</i><i class="b c">e</i></p>
 <ul class="tags"><li><a href="/1">1</a></li><li><ul class="tags"><li><a href="/2">2</a></li></ul></li></ul>
+<div data-x="v"><a data-x="v w" href="/3">3</a><div data-x="v"><a data-x="" href="/4">4</a></div></div>
+<p style="text-align: right" data-x="a b"><b>f</b></p><a data-x="v">5</a>
 </body></html>"""
 TRICKY_SELECTORS = (
     ".x",
@@ -60,7 +62,27 @@ TRICKY_SELECTORS = (
     ".tags > li > a",
     ".tags li + li a",
     ".missing a",
+    "[data-x]",
+    "a[data-x=v]",
+    "[data-x='v'] a",
+    "div[data-x=v] > a",
+    '[data-x=""]',
+    '[data-x="a b"] b',
+    "[style*=right] b",
+    'p[style*=""]',
+    "[class*=na]",
+    "[data-x=v].x",
 )
+
+
+@pytest.mark.parametrize(
+    "selectors",
+    [("[data-x=v]", "div.x.b"), ("[data-x=v]", ".missing"), (".missing", ".none"), (".x", ".b")],
+)
+def test_a_union_matches_what_selector_css_finds(selectors: tuple[str, ...]) -> None:
+    page = parse_html(TRICKY)
+    union = [s.root for s in _Matches(page).union(selectors)]
+    assert union == [s.root for s in page.css(", ".join(selectors))]
 
 
 def found(matches, selector):

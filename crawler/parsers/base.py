@@ -91,15 +91,31 @@ def select(sel: Selector, selector: str) -> SelectorList:
     return sel.css(selector)
 
 
-# A selector led by a class or an id (``div.c-news-detail div.b-maincontent``): its first
-# compound (tag, at most one id, classes), the combinator after it, and the rest.
+# A selector led by a compound with a class, an id or an attribute (``div.c-news-detail
+# div.b-maincontent``, ``a[data-content-name=article-tags]``): that compound, the combinator
+# after it, and the rest.
+_MARK = (
+    r"""[.#][A-Za-z_][\w-]*|\[[a-z][a-z0-9-]*(?:\*?=(?:"[^"\\]*"|'[^'\\]*'|[A-Za-z_][\w-]*))?\]"""
+)
 _LED = re.compile(
-    r"(?P<tag>[a-z][a-z0-9]*)?(?P<marks>(?:[.#][A-Za-z_][\w-]*)+)"
+    rf"(?P<tag>[a-z][a-z0-9]*)?(?P<marks>(?:{_MARK})+)"
     r"(?:(?P<combinator>\s*>\s*|\s+)(?P<rest>[^\s>+~].*))?",
     re.ASCII | re.DOTALL,
 )
+# Each mark of the compound: "." or "#" and a name, or an attribute, its operator and value.
+_MARKS = re.compile(
+    r"""([.#])([\w-]+)|\[([a-z][a-z0-9-]*)(?:(\*?=)(?:"([^"\\]*)"|'([^'\\]*)'|([\w-]+)))?\]""",
+    re.ASCII,
+)
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
+
+
+@cache
+def _holders(attribute: str) -> etree.XPath:
+    """The elements with the attribute, from a search of the attributes of that name: several
+    times quicker than a test of every element."""
+    return etree.XPath(f"//@{attribute}/..")
 
 
 @cache
@@ -132,22 +148,57 @@ class _Attributes:
         return found
 
 
-def _is(el: etree._Element, tag: str | None, ids: list[str], classes: list[str]) -> bool:
-    """Whether the element is the compound ``tag#id.class...`` (classes as XPath splits them)."""
-    return (
-        (tag is None or el.tag == tag)
-        and all(el.get("id") == name for name in ids)
-        and set(classes) <= xpath_tokens(el.get("class") or "")
-    )
+@dataclass(frozen=True)
+class _Compound:
+    """``tag#id.class[attribute=value]...``, tested as Selector.css tests it."""
+
+    tag: str | None
+    ids: tuple[str, ...]
+    classes: tuple[str, ...]
+    # (name, operator: "", "=" or "*=", value)
+    attributes: tuple[tuple[str, str, str], ...]
+
+    def holds(self, el: etree._Element) -> bool:
+        return (
+            (self.tag is None or el.tag == self.tag)
+            and all(_has(el.get(name), op, value) for name, op, value in self.attributes)
+            and all(el.get("id") == name for name in self.ids)
+            and (not self.classes or set(self.classes) <= xpath_tokens(el.get("class") or ""))
+        )
+
+
+def _has(actual: str | None, operator: str, value: str) -> bool:
+    if actual is None:
+        return False
+    if operator == "=":
+        return actual == value
+    return operator == "" or value in actual
+
+
+def _compound(tag: str | None, marks: str) -> _Compound | None:
+    """The compound, or None where Selector.css reads it otherwise than _Compound.holds."""
+    ids, classes, attributes = [], [], []
+    for mark, name, attribute, operator, *values in _MARKS.findall(marks):
+        value = next((v for v in values if v), "")
+        if mark:
+            (ids if mark == "#" else classes).append(name)
+        elif operator == "*=" and not value:
+            return None  # cssselect makes it match nothing: left to it
+        else:
+            attributes.append((attribute, operator, value))
+    if len(ids) > 1:
+        return None
+    return _Compound(tag, tuple(ids), tuple(classes), tuple(attributes))
 
 
 class _Matches:
     """What each of a template's selectors matches on one page, found once: the template is
     picked by its title and body, which are read next.
 
-    A selector led by a class or an id finds its first compound from the page's class and id
-    values (one search each, made on first use), and the rest inside what that matched; any
-    other selector is one search of the whole page, as Selector.css makes it.
+    A selector led by a compound with a class, an id or an attribute finds that compound from
+    the page's class or id values or its attributes of that name (one search each, made on
+    first use), and the rest inside what it matched; any other selector is one search of the
+    whole page, as Selector.css makes it.
     """
 
     def __init__(self, sel: Selector):
@@ -155,26 +206,39 @@ class _Matches:
         self._found: dict[str, SelectorList] = {}
         self._classes: _Attributes | None = None
         self._ids: _Attributes | None = None
+        self._holders: dict[str, list[etree._Element]] = {}
 
     def __call__(self, selector: str) -> SelectorList:
         if selector not in self._found:
             self._found[selector] = self._select(selector)
         return self._found[selector]
 
+    def union(self, selectors: Sequence[str]) -> SelectorList:
+        """What any of the selectors matches, in page order, each element once."""
+        found = [matched for matched in map(self, selectors) if matched]
+        if len(found) > 1:
+            # Several lists to merge: one search keeps page order.
+            return self._sel.css(", ".join(selectors))
+        return found[0] if found else SelectorList()
+
+    def _candidates(self, compound: _Compound) -> list[etree._Element]:
+        if compound.classes:
+            self._classes = self._classes or _Attributes(_CLASS_VALUES(self._sel.root))
+            return self._classes.holding(compound.classes[0])
+        if compound.ids:
+            self._ids = self._ids or _Attributes(_ID_VALUES(self._sel.root))
+            return self._ids.holding(compound.ids[0])
+        name = compound.attributes[0][0]
+        if name not in self._holders:
+            self._holders[name] = _holders(name)(self._sel.root)
+        return self._holders[name]
+
     def _select(self, selector: str) -> SelectorList:
         led = _LED.fullmatch(selector) if "," not in selector else None
-        marks = re.findall(r"([.#])([\w-]+)", led["marks"]) if led else []
-        ids = [name for mark, name in marks if mark == "#"]
-        if not led or len(ids) > 1:
+        compound = _compound(led["tag"], led["marks"]) if led else None
+        if compound is None:
             return select(self._sel, selector)
-        classes = [name for mark, name in marks if mark == "."]
-        if classes:
-            self._classes = self._classes or _Attributes(_CLASS_VALUES(self._sel.root))
-            candidates = self._classes.holding(classes[0])
-        else:
-            self._ids = self._ids or _Attributes(_ID_VALUES(self._sel.root))
-            candidates = self._ids.holding(ids[0])
-        scopes = [el for el in candidates if _is(el, led["tag"], ids, classes)]
+        scopes = [el for el in self._candidates(compound) if compound.holds(el)]
         if led["rest"] is None:
             return SelectorList(Selector(root=el, type="html") for el in scopes)
         combinator = led["combinator"].strip()
@@ -311,12 +375,8 @@ class ArticleParser:
         breadcrumb = _all_texts(matches, template.section) or data.breadcrumb
         breadcrumb = [b for b in breadcrumb if b.casefold() not in _BREADCRUMB_HOME]
         tags = _all_texts(matches, template.tags)
-        # One union selector: the boxes in page order, each once, whichever selector found it.
-        boxes = (
-            [box.root for box in sel.css(", ".join(template.related_boxes))]
-            if template.related_boxes
-            else []
-        )
+        # The boxes in page order, each once, whichever selector found it.
+        boxes = [box.root for box in matches.union(template.related_boxes)]
         related = find_related_blocks(sel.root, url, self.related_headings, boxes)
         if own := self.own_related(sel, url):
             related = in_page_order([*related, *own])
