@@ -73,10 +73,11 @@ def _is_heading(el: etree._Element, wanted: set[str]) -> bool:
     text = clean_text(el.text_content())
     if len(text) > _MAX_HEADING_CHARS or _heading_key(text) not in wanted:
         return False
-    if any(ancestor.tag in _CHROME_TAGS for ancestor in el.iterancestors()):
+    # Elements found by tag in C: an ElementPath search or a test of each in Python costs more.
+    if next(el.iterancestors(*_CHROME_TAGS), None) is not None:
         return False
-    is_link = el.tag == "a" or el.find(".//a") is not None
-    if is_link or any(a.tag == "a" for a in el.iterancestors()):
+    is_link = el.tag == "a" or next(el.iterdescendants("a"), None) is not None
+    if is_link or next(el.iterancestors("a"), None) is not None:
         # A link reading "Xem thêm" is a menu item or a "more" button, unless it titles a block.
         return any(_is_title(node) for node in (el, el.getparent()) if node is not None)
     return True
@@ -94,12 +95,10 @@ def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._E
     found: list[etree._Element] = []
     for el in page.iter(etree.Element):
         text = el.text
-        if (
-            not text
-            or (len(text) > limit and len(text.strip()) > limit)
-            or not text.strip()
-            or _heading_key(text) not in wanted
-        ):
+        if not text or (len(text) > limit and len(text.strip()) > limit):
+            continue
+        text = text.strip()
+        if not text or _heading_key(text) not in wanted:
             continue
         while (parent := el.getparent()) is not None and _heading_key(
             parent.text_content()
@@ -165,7 +164,7 @@ def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
             for el in box.iter(etree.Element)
             if el is not box
             and (el.tag in _HEADING_TAGS or "title" in (el.get("class") or ""))
-            and el.find(".//a") is None
+            and next(el.iterdescendants("a"), None) is None
             and 0 < len(clean_text(el.text_content())) <= _MAX_HEADING_CHARS
         ),
         None,

@@ -99,12 +99,15 @@ def clean_text(value: str | None) -> str:
     """NFC, no invisible or control characters, white space collapsed and stripped."""
     if not value:
         return ""
+    # White space at the ends stays at the ends through every step below, to be stripped: done
+    # first, it lets the many texts padded with line breaks take the fast path.
+    value = value.strip()
     if (
         "  " not in value
         and _UNCLEAN.search(value) is None
         and unicodedata.is_normalized("NFC", value)
     ):
-        return value.strip()
+        return value
     value = _CONTROL.sub(" ", _INVISIBLE.sub("", value))
     return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
@@ -258,6 +261,12 @@ def _image_url(img: Selector, base_url: str) -> str | None:
 
 
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# An absolute http(s) href that urljoin and urlsplit give back as it is, whatever the base:
+# no port, credentials, parameters, fragment, empty query, space nor control character (each of
+# which they may rewrite or refuse). Most links of a page are such; they skip both.
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?:/[^\x00-\x20\x7f-\x9f?#;]*)?(?:\?[^\x00-\x20\x7f-\x9f#]+)?"
+)
 
 
 def absolute_url(base_url: str, href: str | None) -> str | None:
@@ -268,6 +277,8 @@ def absolute_url(base_url: str, href: str | None) -> str | None:
     """
     if not href or not href.strip():
         return None
+    if _PLAIN_ABSOLUTE.fullmatch(href.strip()):
+        return href.strip()
     try:
         url = urljoin(base_url, href.strip())
         parts = urlsplit(url)

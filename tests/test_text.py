@@ -2,11 +2,12 @@
 
 import re
 import unicodedata
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from parsel import Selector
 
-from crawler.text import Image, clean_text, images, paragraphs, text_of
+from crawler.text import _URL_CONTROL, Image, absolute_url, clean_text, images, paragraphs, text_of
 
 BASE = "https://hanoimoi.vn/xa-hoi/ho-guom-mua-thu-123.html"
 
@@ -257,3 +258,36 @@ def test_caption_selectors_tried_in_order() -> None:
     assert images(body(html), BASE, ("figcaption", ".credit")) == [
         Image("https://hanoimoi.vn/a.jpg", "Chú thích")
     ]
+
+
+BASE_URL = "https://hanoimoi.vn/xa-hoi/ho-guom-123.html"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://hanoimoi.vn/pho-co-101.html",
+        "http://hanoimoi.vn/a/./b/../c.html?x=1&y=ạ",
+        "https://hanoimoi.vn/x?",
+        "https://hanoimoi.vn/x#",
+        "https://hanoimoi.vn/x;p",
+        "https://hanoimoi.vn:80/x",
+        "https://user@hanoimoi.vn/x",
+        "HTTPS://hanoimoi.vn/x",
+        "https://hanoimoi.vn/a b",
+        "https://hanoimoi.vn/a\tb",
+        "https://hanoimoi.vn/a\x85b",
+        "https://[::1/x",
+        "/pho-co-101.html",
+    ],
+)
+def test_absolute_url_is_what_urljoin_makes_of_the_href(href: str) -> None:
+    # Plain absolute links skip urljoin: the answer must be the one urljoin gives.
+    try:
+        url = urljoin(BASE_URL, href)
+        parts = urlsplit(url)
+    except ValueError:
+        assert absolute_url(BASE_URL, href) is None
+        return
+    expected = _URL_CONTROL.sub(lambda m: quote(m.group()), url) if parts.netloc else None
+    assert absolute_url(BASE_URL, href) == expected
