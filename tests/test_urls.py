@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.urls import (
+    CANONICAL_FORM,
+    _canonicalize,
     canonicalize_url,
     choose_canonical,
     host_of,
@@ -14,6 +21,7 @@ from crawler.urls import (
 )
 
 BASE = "https://hanoimoi.vn/tin-tuc/bai-viet-123.html"
+SITES = Path(__file__).parent / "fixtures" / "sites"
 
 
 @pytest.mark.parametrize(
@@ -322,3 +330,41 @@ def test_choose_canonical_ignores_off_site_and_odd_declarations() -> None:
     fetched = "https://www.hanoimoi.vn/a.html?fbclid=1#x"
     assert choose_canonical(fetched, declared) == "https://hanoimoi.vn/a.html"
     assert choose_canonical(fetched, []) == "https://hanoimoi.vn/a.html"
+
+
+# canonicalize_url's fast path: a URL of CANONICAL_FORM is returned as it is, which must be
+# exactly what the full path (w3lib, then the project's rules) makes of it.
+@settings(max_examples=300)
+@given(st.from_regex(CANONICAL_FORM, fullmatch=True))
+def test_a_url_of_the_canonical_form_is_what_the_full_path_makes_of_it(url: str) -> None:
+    assert canonicalize_url(url) == _canonicalize(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hanoimoi.vn/ha-noi-day-manh-cai-cach-hanh-chinh-712345.html",
+        "https://hanoimoi.vn/",
+        "https://a-b.c.vn/x/y/",
+        "https://hanoimoi.vn/~a_b.c-d",
+        "https://hanoimoi.vn/amp/a",
+        "https://hanoimoi.vn/a/amp",
+        "https://hanoimoi.vn/a.amp.html",
+        "https://hanoimoi.vn/.a/..b/...",
+    ],
+)
+def test_fast_path_urls_agree_with_the_full_path(url: str) -> None:
+    assert canonicalize_url(url) == _canonicalize(url)
+
+
+def test_every_fixture_url_has_one_canonical_form_by_either_path() -> None:
+    urls = [
+        url
+        for manifest in SITES.glob("*/manifest.json")
+        for url in json.loads(manifest.read_text("utf-8"))
+    ]
+    assert len(urls) > 100
+    fast = [url for url in urls if CANONICAL_FORM.fullmatch(url)]
+    assert len(fast) > len(urls) / 2  # most links a site prints take the fast path
+    for url in urls:
+        assert canonicalize_url(url) == _canonicalize(url), url
