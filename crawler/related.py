@@ -92,13 +92,22 @@ def _outermost_headings(root: etree._Element, wanted: set[str]) -> list[etree._E
     # The whole page, whatever element ``root`` is: the search always covered the document.
     page = root.getroottree().getroot()
     limit = _MAX_HEADING_CHARS
+    # An ASCII text's key is ASCII (clean_text, NFC and casefold keep ASCII so): when no heading
+    # is, as none of the Vietnamese ones is, such a text is ruled out by one test in C.
+    ascii_wanted = any(key.isascii() for key in wanted)
+    # Whether a text is a heading, by text: menus and boxes repeat theirs on a page.
+    is_wanted: dict[str, bool] = {}
     found: list[etree._Element] = []
     for el in page.iter(etree.Element):
         text = el.text
         if not text or (len(text) > limit and len(text.strip()) > limit):
             continue
-        text = text.strip()
-        if not text or _heading_key(text) not in wanted:
+        if not ascii_wanted and text.isascii():
+            continue
+        if text not in is_wanted:
+            stripped = text.strip()
+            is_wanted[text] = bool(stripped) and _heading_key(stripped) in wanted
+        if not is_wanted[text]:
             continue
         while (parent := el.getparent()) is not None and _heading_key(
             parent.text_content()
@@ -177,13 +186,22 @@ def _box_block(box: etree._Element, base_url: str) -> RelatedBlock | None:
     return RelatedBlock(name, links, box)
 
 
-# An element's place in its document: counted in C, not by walking the tree in Python.
-_POSITION = etree.XPath("count(preceding::*) + count(ancestor::*)")
+def page_position(element: etree._Element) -> list[int]:
+    """An element's place in its document, as the index of it and of each ancestor among its
+    siblings, outermost first: these sort in page order (an ancestor first), and take a few
+    steps, where counting the elements before it walks the page."""
+    position = []
+    parent = element.getparent()
+    while parent is not None:
+        position.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    position.reverse()
+    return position
 
 
 def in_page_order(blocks: list[RelatedBlock]) -> list[RelatedBlock]:
     """The blocks sorted by where their element sits in the page."""
-    return sorted(blocks, key=lambda block: _POSITION(block.element))
+    return sorted(blocks, key=lambda block: page_position(block.element))
 
 
 def find_related_blocks(

@@ -131,10 +131,12 @@ class _Attributes:
 
     def __init__(self, values: list):
         self._values = values
-        # XPath splits values at tabs and line breaks too.
-        self._joined = re.sub("[\t\n\r]", " ", " " + " ".join(values) + " ")
+        # XPath splits values at tabs and line breaks too. Three replacements cost less than
+        # one regular expression over a page's classes.
+        joined = " " + " ".join(values) + " "
+        self._joined = joined.replace("\t", " ").replace("\n", " ").replace("\r", " ")
         # Where each value starts in the joined text.
-        self._starts = list(accumulate((len(v) + 1 for v in values), initial=1))
+        self._starts = list(accumulate(map((1).__add__, map(len, values)), initial=1))
 
     def holding(self, token: str) -> list[etree._Element]:
         """The elements whose value holds ``token`` between spaces, in page order."""
