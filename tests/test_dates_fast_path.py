@@ -37,11 +37,13 @@ def test_the_fast_path_reads_every_printed_date(text: str) -> None:
     assert parse_datetime(text) is not None
 
 
-@pytest.mark.parametrize("text", PRINTED_DATES)
+# The printed dates dateparser reads at all: only these can be compared.
+READ_BY_DATEPARSER = [text for text in PRINTED_DATES if dateparser_reading(text) is not None]
+
+
+@pytest.mark.parametrize("text", READ_BY_DATEPARSER)
 def test_where_dateparser_reads_a_date_the_fast_path_reads_it_the_same(text: str) -> None:
     expected = dateparser_reading(text)
-    if expected is None:
-        pytest.skip("dateparser reads nothing here")
     found = parse_datetime(text)
     assert found == expected
     assert found.utcoffset() == expected.utcoffset()
@@ -50,8 +52,7 @@ def test_where_dateparser_reads_a_date_the_fast_path_reads_it_the_same(text: str
 
 def test_dateparser_reads_most_printed_dates() -> None:
     # The comparison above means something only if dateparser reads most of them.
-    read = [text for text in PRINTED_DATES if dateparser_reading(text) is not None]
-    assert len(read) >= len(PRINTED_DATES) - 4
+    assert len(READ_BY_DATEPARSER) >= len(PRINTED_DATES) - 4
 
 
 def test_dateparser_is_not_called_for_what_the_fast_path_reads(dateparser_calls) -> None:
