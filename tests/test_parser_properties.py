@@ -346,7 +346,10 @@ def _apply_tree(doc: etree._Element, m: Mutation) -> None:
     if m.kind == "delete":
         target.drop_tree()
     elif m.kind == "unwrap":
-        target.drop_tag()
+        # A script or style unwrapped would make its code the page's text, marker and all:
+        # the marker check would then flag text that is really there.
+        if target.tag not in RAW_TEXT:
+            target.drop_tag()
     elif m.kind == "duplicate":
         target.addnext(deepcopy(target))
     elif m.kind == "swap":
