@@ -363,6 +363,7 @@ class NewsSpider(scrapy.Spider):
         """
         stats = self.crawler.stats
         fresh: dict[bytes, str] = {}
+        on_this_page: set[bytes] = set()
         for link in links:
             if not self._admit(link.url):
                 if count_offsite:
@@ -371,10 +372,14 @@ class NewsSpider(scrapy.Spider):
             if not self.is_article_url(link.url):
                 stats.inc_value("discovery/not_article_url")
                 continue
+            key = url_key(link.url)
+            # A story a page links twice (its title, its comment count) is judged once.
+            if key in on_this_page:
+                continue
+            on_this_page.add(key)
             if not self.args.admits(link.date):
                 stats.inc_value("discovery/outside_window")
                 continue
-            key = url_key(link.url)
             if key not in self._requested:
                 self._requested.add(key)
                 fresh[key] = link.url
