@@ -96,10 +96,12 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     written = stats.get("articles/written", 0)
     parsed = stats.get("articles/parsed", 0)
     requested = stats.get("discovery/article_requests", 0)
-    # Links known from earlier runs or older than `since` are news found, just not new.
+    # Links known from earlier runs (written, or gone: 404 or 410) or older than `since` are
+    # news found, just not new.
     found = (
         requested
         + stats.get("discovery/already_seen", 0)
+        + stats.get("discovery/gone", 0)
         + stats.get("discovery/outside_window", 0)
     )
     if not written and not found and not parsed:

@@ -28,6 +28,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (key BLOB PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contents (key BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS gone (key BLOB PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
 """
 
 # SQLite's page cache, filled only as pages are read: 16 MiB keeps the B-trees' interior pages
@@ -79,13 +80,30 @@ class SeenStore:
 
     def known_keys(self, keys: Iterable[bytes]) -> set[bytes]:
         """Which of ``keys`` (``crawler.urls.url_key``) were recorded, in a query per batch."""
+        return self._select_keys("SELECT key FROM urls WHERE key IN ({})", keys)
+
+    def gone_keys(self, keys: Iterable[bytes], since: float) -> set[bytes]:
+        """Which of ``keys`` answered 404 or 410 at ``since`` (a Unix time) or later."""
+        return self._select_keys("SELECT key FROM gone WHERE key IN ({}) AND at >= ?", keys, since)
+
+    def _select_keys(self, query: str, keys: Iterable[bytes], *after: object) -> set[bytes]:
         wanted = list(set(keys))
-        known: set[bytes] = set()
-        for start in range(0, len(wanted), KEY_BATCH):
-            batch = wanted[start : start + KEY_BATCH]
-            query = f"SELECT key FROM urls WHERE key IN ({','.join('?' * len(batch))})"
-            known.update(key for (key,) in self.db.execute(query, batch))
-        return known
+        found: set[bytes] = set()
+        size = KEY_BATCH - len(after)  # the variable limit counts every parameter
+        for start in range(0, len(wanted), size):
+            batch = wanted[start : start + size]
+            sql = query.format(",".join("?" * len(batch)))
+            found.update(key for (key,) in self.db.execute(sql, (*batch, *after)))
+        return found
+
+    def mark_gone(self, key: bytes, at: float) -> None:
+        """Record that the article URL of ``key`` answered 404 or 410 at ``at`` (a Unix time)."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO gone (key, at) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET at = excluded.at",
+                (key, at),
+            )
 
     def _url_content(self, key: bytes) -> bytes | None:
         row = self.db.execute("SELECT content FROM urls WHERE key = ?", (key,)).fetchone()

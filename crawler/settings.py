@@ -63,6 +63,8 @@ SINCE_OVERLAP = "6h"
 LISTING_MAX_PAGES = 20
 # Discovered article URLs wait in the spider as strings; ARTICLE_REQUESTS_AHEAD of them at most
 # are handed to Scrapy's scheduler at a time as Requests (default, and why: spiders/base.py).
+# An article URL that answered 404 or 410 is not requested again for GONE_RECHECK_AFTER, a span
+# (default and why: spiders/base.py).
 
 # Web archives (crawler/archive.py): with ARCHIVE on, the article pages a crawl parses are also
 # saved as received to DATA_DIR/archive/<site>/<crawl start, UTC>.wacz; `python -m

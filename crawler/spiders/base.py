@@ -18,10 +18,15 @@ time: enough to keep the downloader (CONCURRENT_REQUESTS 16) and replay busy. Ea
 (page or failure) hands out the next, and ``spider_idle`` hands out a batch should the count ever
 fall behind. A sitemap index of a backfill names hundreds of thousands of articles; as queued
 Requests they cost ~2.2 KB each (docs/reliability/load.md).
+
+An article URL that answers 404 or 410 is recorded as gone in the seen store and not requested
+again for ``GONE_RECHECK_AFTER`` (a span; 7d unless set), counted under ``discovery/gone``: a
+listing that keeps a dead link would otherwise have it fetched, and failing, on every run.
 """
 
 import logging
 import re
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
@@ -35,6 +40,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
@@ -55,13 +61,16 @@ from crawler.offsite import SiteGuardMiddleware
 from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.parsers.generic import GenericParser
 from crawler.seen import SeenStore
-from crawler.spiders.arguments import ArgumentError, CrawlArguments
+from crawler.spiders.arguments import ArgumentError, CrawlArguments, parse_moment
 from crawler.text import parse_html
 from crawler.urls import rejection, url_key
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ARTICLE_REQUESTS_AHEAD = 64
+DEFAULT_GONE_RECHECK_AFTER = "7d"
+# Final statuses that say an article is not there: its URL is recorded as gone.
+GONE_STATUSES = frozenset({404, 410})
 
 
 class NewsSpider(scrapy.Spider):
@@ -85,6 +94,8 @@ class NewsSpider(scrapy.Spider):
         self._requested: set[bytes] = set()
         self._pending: deque[str] = deque()
         self._ahead = 0  # article Requests handed to Scrapy and not yet answered
+        # Gone records from this Unix time on hold (from_crawler sets it): none until then.
+        self._gone_since = float("inf")
         # One bound method for every article Request: Scrapy caches its check of a callback's
         # source (warn_on_generator_with_return_value) by the callback object.
         self._article_callback = self._parse_queued_article
@@ -134,6 +145,7 @@ class NewsSpider(scrapy.Spider):
                 f"ARTICLE_REQUESTS_AHEAD={settings.get('ARTICLE_REQUESTS_AHEAD')!r}: expected "
                 "a whole number of article requests, at least 1"
             )
+        cls.gone_since(settings, datetime.now(VN_TZ))  # a bad value stops the command here
         # CrawlArguments knows the domains, not that a site may exclude their sub-domains.
         given = [("url", arguments.url)] if arguments.url else []
         for name, url in [*given, *(("start", url) for url in arguments.start)]:
@@ -144,10 +156,17 @@ class NewsSpider(scrapy.Spider):
                 )
         return arguments
 
+    @staticmethod
+    def gone_since(settings: Settings, now: datetime) -> datetime:
+        """From when a gone URL's record holds: GONE_RECHECK_AFTER back from now."""
+        value = settings.get("GONE_RECHECK_AFTER") or DEFAULT_GONE_RECHECK_AFTER
+        return parse_moment("GONE_RECHECK_AFTER", str(value), now)
+
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         arguments = cls.parse_arguments(kwargs, crawler.settings)
         spider = super().from_crawler(crawler, *args, arguments=arguments)
+        spider._gone_since = cls.gone_since(crawler.settings, datetime.now(VN_TZ)).timestamp()
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_spider_closed, signal=signals.spider_closed)
@@ -383,10 +402,15 @@ class NewsSpider(scrapy.Spider):
             if key not in self._requested:
                 self._requested.add(key)
                 fresh[key] = link.url
-        seen = set() if self.args.refresh else self.seen.known_keys(fresh)
+        seen = gone = set()
+        if not self.args.refresh:
+            seen = self.seen.known_keys(fresh)
+            gone = self.seen.gone_keys(fresh.keys() - seen, self._gone_since)
         if seen:
             stats.inc_value("discovery/already_seen", len(seen))
-        self._pending.extend(url for key, url in fresh.items() if key not in seen)
+        if gone:
+            stats.inc_value("discovery/gone", len(gone))
+        self._pending.extend(url for key, url in fresh.items() if key not in seen | gone)
         yield from self._feed()
 
     def _feed(self) -> Iterator[scrapy.Request]:
@@ -418,8 +442,15 @@ class NewsSpider(scrapy.Spider):
         yield from self._feed()
 
     def _queued_article_failed(self, failure: Failure) -> None:
-        """Hand out the next requests, then let Scrapy log and count the failure as usual."""
+        """Record a gone article, hand out the next requests, then let Scrapy log and count the
+        failure as usual."""
         self._ahead -= 1
+        if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
+            request = failure.value.response.request
+            # The URL as discovered: the one a listing or sitemap will name again.
+            url = request.meta.get("redirect_urls", [request.url])[0]
+            self.seen.mark_gone(url_key(url), time.time())
+            self.crawler.stats.inc_value("articles/gone")
         for request in self._feed():
             self.crawler.engine.crawl(request)
         failure.raiseException()
