@@ -7,6 +7,10 @@ the lines written up to it, so at start-up the lines that a killed run wrote but
 are read back and recorded, and a torn last line is cut off. Nothing is marked seen before its
 line is on disk, and nothing on disk is missed. A transaction that cannot commit (a full disk)
 is rolled back whole; the writer then cuts its line (docs/reliability/process.md).
+
+Beside them, ``gone``: the keys of article URLs that answered 404 or 410, and when, so that the
+spider skips a dead link for GONE_RECHECK_AFTER (crawler/spiders/base.py). Not derived from the
+output files: a lost record only costs the link one more request.
 """
 
 import json
