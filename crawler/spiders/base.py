@@ -94,6 +94,7 @@ class NewsSpider(scrapy.Spider):
         self._requested: set[bytes] = set()
         self._pending: deque[str] = deque()
         self._ahead = 0  # article Requests handed to Scrapy and not yet answered
+        self._ahead_limit = DEFAULT_ARTICLE_REQUESTS_AHEAD  # from_crawler reads the setting
         # Gone records from this Unix time on hold (from_crawler sets it): none until then.
         self._gone_since = float("inf")
         # One bound method for every article Request: Scrapy caches its check of a callback's
@@ -166,6 +167,9 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         arguments = cls.parse_arguments(kwargs, crawler.settings)
         spider = super().from_crawler(crawler, *args, arguments=arguments)
+        spider._ahead_limit = crawler.settings.getint(
+            "ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD
+        )
         spider._gone_since = cls.gone_since(crawler.settings, datetime.now(VN_TZ)).timestamp()
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_spider_opened, signal=signals.spider_opened)
@@ -402,15 +406,16 @@ class NewsSpider(scrapy.Spider):
             if key not in self._requested:
                 self._requested.add(key)
                 fresh[key] = link.url
-        seen = gone = set()
         if not self.args.refresh:
             seen = self.seen.known_keys(fresh)
             gone = self.seen.gone_keys(fresh.keys() - seen, self._gone_since)
-        if seen:
-            stats.inc_value("discovery/already_seen", len(seen))
-        if gone:
-            stats.inc_value("discovery/gone", len(gone))
-        self._pending.extend(url for key, url in fresh.items() if key not in seen | gone)
+            if seen:
+                stats.inc_value("discovery/already_seen", len(seen))
+            if gone:
+                stats.inc_value("discovery/gone", len(gone))
+            for key in seen | gone:
+                del fresh[key]
+        self._pending.extend(fresh.values())
         yield from self._feed()
 
     def _feed(self) -> Iterator[scrapy.Request]:
@@ -419,11 +424,8 @@ class NewsSpider(scrapy.Spider):
         ``dont_filter``: ``_requested`` has deduplicated them already, and the dupefilter's
         fingerprint of each would only take memory.
         """
-        ahead = self.crawler.settings.getint(
-            "ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD
-        )
         stats = self.crawler.stats
-        while self._pending and self._ahead < ahead and not self._full:
+        while self._pending and self._ahead < self._ahead_limit and not self._full:
             request = self._request(
                 self._pending.popleft(),
                 callback=self._article_callback,
@@ -451,8 +453,7 @@ class NewsSpider(scrapy.Spider):
             url = request.meta.get("redirect_urls", [request.url])[0]
             self.seen.mark_gone(url_key(url), time.time())
             self.crawler.stats.inc_value("articles/gone")
-        for request in self._feed():
-            self.crawler.engine.crawl(request)
+        self._hand_to_engine()
         failure.raiseException()
 
     def _on_spider_idle(self, spider: scrapy.Spider) -> None:
@@ -460,9 +461,13 @@ class NewsSpider(scrapy.Spider):
         if spider is not self or not self._pending or self._full:
             return
         self._ahead = 0
+        self._hand_to_engine()
+        raise DontCloseSpider
+
+    def _hand_to_engine(self) -> None:
+        """Hand out the next requests where no callback output can carry them."""
         for request in self._feed():
             self.crawler.engine.crawl(request)
-        raise DontCloseSpider
 
     # Articles ------------------------------------------------------------------------------
 
