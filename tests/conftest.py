@@ -22,3 +22,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "long" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One real redis-server for the session (tests/redis_server.py)."""
+    # Imported here, so that only the tests that use Redis need the redis package.
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The session's Redis, emptied (FLUSHALL: every database) so that each test starts clean."""
+    with redis_server.client() as client:
+        client.flushall()
+    return redis_server.url

@@ -189,6 +189,45 @@ def test_service_runs_the_crontab_command_hardened_with_data_dir_writable():
     assert timer["OnCalendar"] == "*-*-* 00/3:07:00"
 
 
+def _directives(name: str, section: str) -> set[tuple[str, str]]:
+    """A unit section's (name, value) pairs, every Environment= among them (_unit keeps the last)."""
+    directives, current = set(), None
+    for line in (DEPLOY / name).read_text("utf-8").splitlines():
+        if line.startswith("["):
+            current = line.strip("[]")
+        elif current == section and "=" in line and not line.startswith("#"):
+            directives.add(tuple(line.split("=", 1)))
+    return directives
+
+
+def test_worker_template_runs_crawlall_on_redis_as_the_single_unit_does():
+    worker = _directives("hanoi-press-worker@.service", "Service")
+    single = _directives("hanoi-press-crawler.service", "Service")
+    # Each instance names its worker after the machine and itself, and reads REDIS_URL from the
+    # env file: ${REDIS_URL} is one argument whatever it holds.
+    run = f"{CRAWLALL} -s REDIS_URL=${{REDIS_URL}} -s WORKER_ID=%H-%i"
+    assert worker - single == {
+        ("ExecStart", run),
+        ("EnvironmentFile", "/etc/hanoi-press/worker.env"),
+    }
+    # User, hardening, timeouts, exit statuses, pruning and cache: all as the single unit's.
+    assert single - worker == {("ExecStart", CRAWLALL)}
+    worker_unit = _unit("hanoi-press-worker@.service")["Unit"]
+    single_unit = _unit("hanoi-press-crawler.service")["Unit"]
+    for option in ("Documentation", "Wants", "After"):
+        assert worker_unit[option] == single_unit[option], option
+
+
+def test_worker_timers_fire_together_on_the_single_timers_calendar():
+    worker, single = _unit("hanoi-press-worker@.timer"), _unit("hanoi-press-crawler.timer")
+    assert worker["Timer"]["OnCalendar"] == single["Timer"]["OnCalendar"]
+    assert worker["Timer"]["Persistent"] == "true"
+    # A random delay per instance would start some workers after the others finished.
+    assert "RandomizedDelaySec" not in worker["Timer"]
+    assert worker["Install"]["WantedBy"] == "timers.target"
+    assert "Unit" not in worker["Timer"]  # so each instance starts its namesake service
+
+
 def test_logrotate_and_scrapyd_use_data_dir():
     logrotate = (DEPLOY / "logrotate.conf").read_text("utf-8")
     assert f"{DATA_DIR}/logs/cron.log {{" in logrotate
@@ -209,6 +248,8 @@ def test_units_pass_systemd_analyze_verify(tmp_path):
         "hanoi-press-crawler.service",
         "hanoi-press-crawler.timer",
         "hanoi-press-scrapyd.service",
+        "hanoi-press-worker@.service",
+        "hanoi-press-worker@.timer",
     ]
     for name in names:
         text = (DEPLOY / name).read_text("utf-8").replace(CHECKOUT, str(ROOT))
