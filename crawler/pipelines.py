@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.dates import VN_TZ, to_iso
 from crawler.items import ARTICLE_FIELDS, SCHEMA_VERSION, article_schema
 from crawler.report import FILLED_FIELDS
-from crawler.seen import SeenStore
+from crawler.seen import AlreadyWritten, Seen
 from crawler.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -119,8 +118,8 @@ class ValidatePipeline:
         return item
 
 
-def _seen_store(crawler: Crawler) -> SeenStore:
-    store = crawler.get_extension(SeenStore)
+def _seen_store(crawler: Crawler) -> Seen:
+    store = crawler.get_extension(Seen)
     if store is None:
         raise NotConfigured("the dedup and writer pipelines need the SeenStore extension enabled")
     return store
@@ -179,6 +178,12 @@ class JsonLinesWriterPipeline:
         self.crawler = crawler
         self.store = _seen_store(crawler)
         self.data_dir = Path(crawler.settings.get("DATA_DIR") or "data")
+        # In distributed mode each worker writes files of its own: <day>.<worker>.jsonl.
+        self.file_suffix = ""
+        if crawler.settings.get("REDIS_URL"):
+            from crawler.cluster.worker import worker_id
+
+            self.file_suffix = f".{worker_id(crawler.settings)}"
         self.files: dict[Path, int] = {}
         self.failure: str | None = None  # why writing stopped, once it has
 
@@ -220,13 +225,15 @@ class JsonLinesWriterPipeline:
         record = {name: adapter.get(name) for name in ARTICLE_FIELDS}
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         day = adapter["crawled_at"][:10]
-        path = self.data_dir / adapter["site"] / f"{day}.jsonl"
+        path = self.data_dir / adapter["site"] / f"{day}{self.file_suffix}.jsonl"
         try:
             self._append(path, line, adapter["url"], adapter["content_hash"])
+        except AlreadyWritten as taken:
+            raise _drop(self.crawler, str(taken), adapter, "another worker has it") from None
         except OSError as error:
             self._stop(f"writing {path} failed: {error}")
             raise
-        except sqlite3.Error as error:
+        except self.store.errors as error:
             self._stop(f"recording a line of {path} in {self.store.path} failed: {error}")
             raise
         stats = self.crawler.stats
@@ -237,28 +244,39 @@ class JsonLinesWriterPipeline:
         return item
 
     def _append(self, path: Path, line: bytes, url: str, content_hash: str) -> None:
-        """Write, fsync and record one line, or leave the file as it was and raise."""
+        """Claim, write, fsync and record one line, or leave the file as it was and raise
+        (AlreadyWritten when another writer has the article)."""
         descriptor = self._descriptor(path)
         start = os.fstat(descriptor).st_size  # the end of the last complete line
+        refresh = bool(getattr(self.crawler.spider, "refresh", False))
+        self.store.claim(url, content_hash, path, start, refresh)
         try:
             self._write_all(descriptor, line, path)
             os.fsync(descriptor)
         except OSError:
             self._cut(path, descriptor, start)
+            self._abandon()
             raise
         end = os.fstat(descriptor).st_size
         try:
             self.store.record(url, content_hash, path, end)
-        except sqlite3.Error:
+        except self.store.errors:
             # Cut only a line the store surely lacks: one it recorded after all must stay, and
             # one left when in doubt is recorded by the store's recovery at the next start.
             try:
                 recorded = self.store.recorded_size(path)
-            except sqlite3.Error:
+            except self.store.errors:
                 recorded = end
             if recorded != end:
                 self._cut(path, descriptor, start)
             raise
+
+    def _abandon(self) -> None:
+        try:
+            self.store.abandon()
+        except self.store.errors as error:
+            # The claim stays pending: this writer's recovery withdraws it at the next start.
+            logger.error("withdrawing a claim in %s failed: %s", self.store.path, error)
 
     @staticmethod
     def _write_all(descriptor: int, line: bytes, path: Path) -> None:

@@ -62,7 +62,7 @@ class SiteRuns:
         self.settings = settings
         self.data_dir = Path(settings.get("DATA_DIR") or "data")
         self.report = RunReport(command, self.data_dir)
-        self._started: list[tuple[str, Crawler, SiteLock, Any]] = []
+        self._started: list[tuple[str, Crawler, Any, Any]] = []
 
     def add(self, site: str, arguments: dict[str, str], *, since_from_state: bool) -> None:
         """Schedule a site's crawl, unless its arguments are wrong or its lock is held."""
@@ -77,7 +77,7 @@ class SiteRuns:
         except ArgumentError as error:
             self.report.sites[site] = SiteRun(site, NOT_STARTED, [str(error)])
             return
-        lock = SiteLock(self.data_dir, site)
+        lock = self._lock(site)
         try:
             lock.acquire()
         except SiteLocked as held:
@@ -87,6 +87,15 @@ class SiteRuns:
         crawler = self.process.create_crawler(spider_class)
         task = self.process.crawl(crawler, **arguments)
         self._started.append((site, crawler, lock, task))
+
+    def _lock(self, site: str) -> Any:
+        """The site's lock: a file in DATA_DIR, or in distributed mode the worker's in Redis
+        (every worker joins the site's crawl; only a second process of one worker is held)."""
+        if self.settings.get("REDIS_URL"):
+            from crawler.cluster.worker import WorkerLock
+
+            return WorkerLock(self.settings, site)
+        return SiteLock(self.data_dir, site)
 
     def finish(self) -> RunReport:
         """After the process has run: judge each site, record successes, write the report."""

@@ -48,8 +48,55 @@ def content_key(content_hash: str) -> bytes:
     return bytes.fromhex(content_hash)
 
 
-class SeenStore:
+class AlreadyWritten(Exception):
+    """Another writer has this article: its URL (``duplicate_url``) or its content
+    (``duplicate_content``), the exception's one argument."""
+
+
+class Seen:
+    """What the spider and the pipelines ask of a seen store; they find it by this class.
+
+    ``SeenStore`` (SQLite, one process per site) and, with REDIS_URL, the shared
+    ``crawler.cluster.seen.RedisSeenStore``. The writer calls ``claim`` before it writes a
+    line, ``record`` once the line is on disk and ``abandon`` when the write failed.
+    """
+
+    # The errors of the store's own backend: the writer stops the crawl on them.
+    errors: tuple[type[BaseException], ...] = ()
+    path: object  # where the store lives, for messages
+
+    def claim(self, url: str, content_hash: str, file: Path, start: int, refresh: bool) -> None:
+        """Before a line is written: raise AlreadyWritten when another writer has the article.
+        One process writes a site's lines here, so the dedup pipeline has decided already."""
+
+    def abandon(self) -> None:
+        """The claimed line was not written."""
+
+    def prune_gone(self, before: float) -> None:
+        """Forget gone records older than ``before`` (a Unix time): they no longer hold."""
+
+
+def complete_lines(file: Path, offset: int) -> tuple[list[bytes], int, int]:
+    """The complete lines of ``file`` after ``offset``, where they end, and the file's size."""
+    with open(file, "rb") as stream:
+        stream.seek(offset)
+        tail = stream.read()
+    complete = tail.rfind(b"\n") + 1
+    return tail[:complete].splitlines(), offset + complete, offset + len(tail)
+
+
+def cut_file(file: Path, size: int) -> None:
+    """Cut ``file`` back to ``size`` bytes, durably."""
+    with open(file, "rb+") as stream:
+        stream.truncate(size)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+class SeenStore(Seen):
     """Built by Scrapy as an extension, so the spider and the pipelines share one store."""
+
+    errors = (sqlite3.Error,)
 
     def __init__(self, data_dir: str | Path):
         self.data_dir = Path(data_dir)
@@ -108,6 +155,10 @@ class SeenStore:
                 "ON CONFLICT(key) DO UPDATE SET at = excluded.at",
                 (key, at),
             )
+
+    def prune_gone(self, before: float) -> None:
+        with self._transaction():
+            self.db.execute("DELETE FROM gone WHERE at < ?", (before,))
 
     def _url_content(self, key: bytes) -> bytes | None:
         row = self.db.execute("SELECT content FROM urls WHERE key = ?", (key,)).fetchone()
@@ -192,30 +243,24 @@ class SeenStore:
         return recovered
 
     def _recover_file(self, file: Path, offset: int) -> int:
-        with open(file, "rb+") as stream:
-            stream.seek(offset)
-            tail = stream.read()
-            complete = tail.rfind(b"\n") + 1
-            lines = tail[:complete].splitlines()
-            recovered = 0  # unreadable lines are logged, not counted
-            with self._transaction():
-                for number, line in enumerate(lines, 1):
-                    try:
-                        article = json.loads(line)
-                        self._insert(article["url"], article["content_hash"])
-                        recovered += 1
-                    except (ValueError, KeyError, TypeError, AttributeError) as error:
-                        logger.error(
-                            "%s: unreadable line %d after byte %d: %s", file, number, offset, error
-                        )
-                if complete < len(tail):
-                    logger.warning(
-                        "cutting a torn last line of %d bytes from %s", len(tail) - complete, file
+        lines, complete, size = complete_lines(file, offset)
+        recovered = 0  # unreadable lines are logged, not counted
+        with self._transaction():
+            for number, line in enumerate(lines, 1):
+                try:
+                    article = json.loads(line)
+                    self._insert(article["url"], article["content_hash"])
+                    recovered += 1
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    logger.error(
+                        "%s: unreadable line %d after byte %d: %s", file, number, offset, error
                     )
-                    stream.truncate(offset + complete)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                self._set_size(file, offset + complete)
+            if complete < size:
+                logger.warning(
+                    "cutting a torn last line of %d bytes from %s", size - complete, file
+                )
+                cut_file(file, complete)
+            self._set_size(file, complete)
         if recovered:
             logger.info("recovered %d written but unrecorded lines of %s", recovered, file)
         return recovered

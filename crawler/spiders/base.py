@@ -25,6 +25,7 @@ listing that keeps a dead link would otherwise have it fetched, and failing, on 
 """
 
 import logging
+import math
 import re
 import time
 from collections import deque
@@ -60,7 +61,7 @@ from crawler.offsite import PRIORITY as SITE_GUARD_PRIORITY
 from crawler.offsite import SiteGuardMiddleware
 from crawler.parsers.base import ArticleParser, NoArticle
 from crawler.parsers.generic import GenericParser
-from crawler.seen import SeenStore
+from crawler.seen import Seen
 from crawler.spiders.arguments import ArgumentError, CrawlArguments, parse_moment
 from crawler.text import parse_html
 from crawler.urls import rejection, url_key
@@ -94,7 +95,8 @@ class NewsSpider(scrapy.Spider):
         self._requested: set[bytes] = set()
         self._pending: deque[str] = deque()
         self._ahead = 0  # article Requests handed to Scrapy and not yet answered
-        self._ahead_limit = DEFAULT_ARTICLE_REQUESTS_AHEAD  # from_crawler reads the setting
+        self._ahead_limit: float = DEFAULT_ARTICLE_REQUESTS_AHEAD  # from_crawler reads it
+        self._distributed = False  # from_crawler: with REDIS_URL, several workers share a crawl
         # Gone records from this Unix time on hold (from_crawler sets it): none until then.
         self._gone_since = float("inf")
         # One bound method for every article Request: Scrapy caches its check of a callback's
@@ -126,6 +128,10 @@ class NewsSpider(scrapy.Spider):
                 settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, SETTINGS_PRIORITIES["spider"]
             )
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority=priority)
+        if settings.get("REDIS_URL"):
+            from crawler.cluster.settings import apply  # Redis is needed only in this mode
+
+            apply(settings)
 
     @classmethod
     def parse_arguments(cls, raw: dict[str, Any], settings: Settings) -> CrawlArguments:
@@ -147,6 +153,10 @@ class NewsSpider(scrapy.Spider):
                 "a whole number of article requests, at least 1"
             )
         cls.gone_since(settings, datetime.now(VN_TZ))  # a bad value stops the command here
+        if settings.get("REDIS_URL"):
+            from crawler.cluster.worker import check_settings
+
+            check_settings(settings)
         # CrawlArguments knows the domains, not that a site may exclude their sub-domains.
         given = [("url", arguments.url)] if arguments.url else []
         for name, url in [*given, *(("start", url) for url in arguments.start)]:
@@ -167,9 +177,15 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
         arguments = cls.parse_arguments(kwargs, crawler.settings)
         spider = super().from_crawler(crawler, *args, arguments=arguments)
-        spider._ahead_limit = crawler.settings.getint(
-            "ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD
-        )
+        spider._distributed = bool(crawler.settings.get("REDIS_URL"))
+        if spider._distributed:
+            # The shared queue in Redis holds every discovered article: the other workers take
+            # their share from it, and it outlives this process.
+            spider._ahead_limit = math.inf
+        else:
+            spider._ahead_limit = crawler.settings.getint(
+                "ARTICLE_REQUESTS_AHEAD", DEFAULT_ARTICLE_REQUESTS_AHEAD
+            )
         spider._gone_since = cls.gone_since(crawler.settings, datetime.now(VN_TZ)).timestamp()
         crawler.signals.connect(spider._on_item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider._on_spider_opened, signal=signals.spider_opened)
@@ -223,10 +239,11 @@ class NewsSpider(scrapy.Spider):
         return self.on_site(url) and bool(self._article_pattern.search(urlsplit(url).path))
 
     @cached_property
-    def seen(self) -> SeenStore:
-        return self.crawler.get_extension(SeenStore)
+    def seen(self) -> Seen:
+        return self.crawler.get_extension(Seen)
 
     def _on_spider_opened(self, spider: scrapy.Spider) -> None:
+        self.seen.prune_gone(self._gone_since)
         args = self.args
         logger.info(
             "%s: since=%s until=%s url=%s start=%s max_items=%s refresh=%s",
@@ -422,7 +439,8 @@ class NewsSpider(scrapy.Spider):
         """Requests for queued article URLs, while fewer than ARTICLE_REQUESTS_AHEAD are out.
 
         ``dont_filter``: ``_requested`` has deduplicated them already, and the dupefilter's
-        fingerprint of each would only take memory.
+        fingerprint of each would only take memory; in distributed mode the shared dupefilter
+        is what keeps two workers from queueing one article.
         """
         stats = self.crawler.stats
         while self._pending and self._ahead < self._ahead_limit and not self._full:
@@ -430,7 +448,7 @@ class NewsSpider(scrapy.Spider):
                 self._pending.popleft(),
                 callback=self._article_callback,
                 errback=self._article_errback,
-                dont_filter=True,
+                dont_filter=not self._distributed,
             )
             if request is not None:
                 self._ahead += 1

@@ -1,0 +1,182 @@
+"""Who a worker is, and its lock on a site's crawl in Redis.
+
+A worker is one process of distributed mode, named by ``WORKER_ID`` (the host name unless set;
+give each process on one host its own, as the systemd template unit does with ``%H-%i``). Its
+output files carry the id, so a restarted worker finds its own lines again. The lock,
+``<prefix>:crawl:<site>:worker:<id>``, holds the process's token with a TTL that the scheduler's
+heartbeat renews: a second process with the same id is refused while the first lives, and once
+the lock expires the other workers put the dead one's requests back in the queue. A worker whose
+lock expired while it lived (paused past the TTL) is fenced: its Redis writes are refused.
+"""
+
+import json
+import os
+import socket
+import uuid
+from datetime import datetime
+
+import redis
+from scrapy.settings import BaseSettings
+
+from crawler.cluster.keys import DEFAULT_PREFIX, WORKER_ID, CrawlKeys, SeenKeys
+from crawler.dates import VN_TZ, to_iso
+from crawler.locks import SiteLocked
+from crawler.spiders.arguments import ArgumentError
+
+# Seconds: how long a lock outlives its last heartbeat, and how often the heartbeat runs.
+DEFAULT_WORKER_TIMEOUT = 30.0
+DEFAULT_HEARTBEAT = 2.0
+# Seconds a crawl's keys outlive the last heartbeat of any of its workers (7 days): a crawl
+# every worker abandoned for good is forgotten, not kept forever.
+DEFAULT_CRAWL_TTL = 7 * 24 * 3600
+
+# One token per process: it tells this process's lock from a dead predecessor's.
+_TOKEN = json.dumps(
+    {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "since": to_iso(datetime.now(VN_TZ)),
+        "nonce": uuid.uuid4().hex[:12],
+    },
+    separators=(",", ":"),
+)
+
+# KEYS: lock, workers set, info hash, leases hash. ARGV: token, ttl ms, worker, now.
+# Takes the lock unless another process holds it, and joins the crawl with a "starting" lease,
+# which keeps the crawl from looking finished until this worker's entry points are queued.
+JOIN = """
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return holder end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('HSETNX', KEYS[3], 'started_at', ARGV[4])
+redis.call('HSETNX', KEYS[3], 'started_by', ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[3] .. ':start', '')
+return false
+"""
+
+# KEYS: lock. ARGV: token. Deletes the lock only if it is this process's.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def process_token() -> str:
+    return _TOKEN
+
+
+def key_prefix(settings: BaseSettings) -> str:
+    return settings.get("REDIS_KEY_PREFIX") or DEFAULT_PREFIX
+
+
+def worker_id(settings: BaseSettings) -> str:
+    """The worker's id: ``WORKER_ID`` or the host name; ArgumentError when it is unusable."""
+    worker = settings.get("WORKER_ID") or socket.gethostname().split(".")[0]
+    if not WORKER_ID.fullmatch(worker):
+        raise ArgumentError(
+            f"WORKER_ID={worker!r}: expected 1 to 64 letters, digits, '.', '_' or '-' "
+            "(it names the worker's output files)"
+        )
+    return worker
+
+
+def seconds(settings: BaseSettings, name: str, default: float) -> float:
+    try:
+        value = float(settings.get(name) or default)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise ArgumentError(f"{name}={settings.get(name)!r}: expected a positive number of seconds")
+    return value
+
+
+def connect(settings: BaseSettings) -> redis.Redis:
+    """A client of ``REDIS_URL``, with bytes replies (keys are binary)."""
+    return redis.Redis.from_url(settings["REDIS_URL"], socket_timeout=30, socket_connect_timeout=10)
+
+
+def shown_url(url: str) -> str:
+    """The Redis URL without its password, for logs and messages."""
+    parsed = redis.connection.parse_url(url)
+    host = parsed.get("host") or parsed.get("path", "")
+    port = f":{parsed['port']}" if parsed.get("port") else ""
+    return f"redis://{host}{port}/{parsed.get('db', 0)}"
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """Stop a distributed run whose settings make no sense, before anything starts."""
+    worker_id(settings)
+    timeout = seconds(settings, "REDIS_WORKER_TIMEOUT", DEFAULT_WORKER_TIMEOUT)
+    heartbeat = seconds(settings, "REDIS_HEARTBEAT", DEFAULT_HEARTBEAT)
+    seconds(settings, "REDIS_CRAWL_TTL", DEFAULT_CRAWL_TTL)
+    if heartbeat * 3 > timeout:
+        raise ArgumentError(
+            f"REDIS_HEARTBEAT={heartbeat:g} with REDIS_WORKER_TIMEOUT={timeout:g}: expected a "
+            "heartbeat at most a third of the timeout, or a live worker's lock may expire"
+        )
+    try:
+        redis.connection.parse_url(settings["REDIS_URL"])
+    except ValueError as error:
+        raise ArgumentError(f"REDIS_URL={settings['REDIS_URL']!r}: {error}") from None
+
+
+class WorkerLock:
+    """The worker's lock on a site's crawl: the distributed counterpart of SiteLock."""
+
+    def __init__(self, settings: BaseSettings, site: str):
+        self.settings = settings
+        self.site = site
+        self.worker = worker_id(settings)
+        self.keys = CrawlKeys(key_prefix(settings), site)
+        self.ttl_ms = int(seconds(settings, "REDIS_WORKER_TIMEOUT", DEFAULT_WORKER_TIMEOUT) * 1000)
+        self.url = shown_url(settings["REDIS_URL"])
+        self.client: redis.Redis | None = None
+
+    def acquire(self) -> "WorkerLock":
+        """Take the lock and join the crawl, or raise SiteLocked naming the holder."""
+        self.client = connect(self.settings)
+        keys = self.keys
+        try:
+            holder = self.client.eval(
+                JOIN,
+                4,
+                keys.worker(self.worker),
+                keys.workers,
+                keys.info,
+                keys.leases,
+                process_token(),
+                self.ttl_ms,
+                self.worker,
+                to_iso(datetime.now(VN_TZ)),
+            )
+        except redis.RedisError as error:
+            raise SiteLocked(f"{self.site}: Redis at {self.url} did not answer: {error}") from None
+        if holder:
+            raise SiteLocked(
+                f"{self.site}: worker {self.worker} is running already ({_holder(holder)}): "
+                "give each process its own -s WORKER_ID"
+            )
+        return self
+
+    def release(self) -> None:
+        if self.client is None:
+            return
+        try:
+            self.client.eval(RELEASE, 1, self.keys.worker(self.worker), process_token())
+        except redis.RedisError:
+            pass  # the lock expires by itself
+        self.client.close()
+        self.client = None
+
+
+def _holder(token: bytes) -> str:
+    try:
+        note = json.loads(token)
+        return f"pid {note['pid']} on {note['host']} since {note['since']}"
+    except (ValueError, KeyError, TypeError):
+        return "holder unknown"
+
+
+def seen_keys(settings: BaseSettings) -> SeenKeys:
+    return SeenKeys(key_prefix(settings))
