@@ -42,6 +42,10 @@ class SiteLocked(Exception):
     """Another running crawl holds the site's lock; the message says which."""
 
 
+class LockUnavailable(Exception):
+    """The lock could not be asked for (distributed mode: Redis did not answer)."""
+
+
 class SiteLock:
     def __init__(self, data_dir: str | Path, site: str):
         self.path = Path(data_dir) / "locks" / f"{site}.lock"

@@ -17,7 +17,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from crawler.locks import SiteLock, SiteLocked
+from crawler.locks import LockUnavailable, SiteLock, SiteLocked
 from crawler.report import HEALTHY, LOCKED, NOT_STARTED, RunReport, SiteRun, judge
 from crawler.spiders.arguments import ArgumentError, parse_moment
 
@@ -83,6 +83,10 @@ class SiteRuns:
         except SiteLocked as held:
             logger.warning("%s: skipped: %s", site, held)
             self.report.sites[site] = SiteRun(site, LOCKED, [str(held)])
+            return
+        except LockUnavailable as error:
+            logger.error("%s: not started: %s", site, error)
+            self.report.sites[site] = SiteRun(site, NOT_STARTED, [str(error)])
             return
         crawler = self.process.create_crawler(spider_class)
         task = self.process.crawl(crawler, **arguments)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 DEFAULT_PREFIX = "hanoi-press"
 # A worker id names output files and Redis fields: no separators, no path characters.
 WORKER_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# scrapy-redis fills its key templates in with %: a prefix holds none.
+KEY_PREFIX = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from datetime import datetime
 import redis
 from scrapy.settings import BaseSettings
 
-from crawler.cluster.keys import DEFAULT_PREFIX, WORKER_ID, CrawlKeys, SeenKeys
+from crawler.cluster.keys import DEFAULT_PREFIX, KEY_PREFIX, WORKER_ID, CrawlKeys
 from crawler.dates import VN_TZ, to_iso
-from crawler.locks import SiteLocked
+from crawler.locks import LockUnavailable, SiteLocked
 from crawler.spiders.arguments import ArgumentError
 
 # Seconds: how long a lock outlives its last heartbeat, and how often the heartbeat runs.
@@ -107,6 +107,11 @@ def shown_url(url: str) -> str:
 def check_settings(settings: BaseSettings) -> None:
     """Stop a distributed run whose settings make no sense, before anything starts."""
     worker_id(settings)
+    prefix = key_prefix(settings)
+    if not KEY_PREFIX.fullmatch(prefix):
+        raise ArgumentError(
+            f"REDIS_KEY_PREFIX={prefix!r}: expected letters, digits, '.', '_', '-' or ':'"
+        )
     timeout = seconds(settings, "REDIS_WORKER_TIMEOUT", DEFAULT_WORKER_TIMEOUT)
     heartbeat = seconds(settings, "REDIS_HEARTBEAT", DEFAULT_HEARTBEAT)
     seconds(settings, "REDIS_CRAWL_TTL", DEFAULT_CRAWL_TTL)
@@ -151,7 +156,9 @@ class WorkerLock:
                 to_iso(datetime.now(VN_TZ)),
             )
         except redis.RedisError as error:
-            raise SiteLocked(f"{self.site}: Redis at {self.url} did not answer: {error}") from None
+            self.client.close()
+            self.client = None
+            raise LockUnavailable(f"Redis at {self.url} did not answer: {error}") from None
         if holder:
             raise SiteLocked(
                 f"{self.site}: worker {self.worker} is running already ({_holder(holder)}): "
@@ -176,7 +183,3 @@ def _holder(token: bytes) -> str:
         return f"pid {note['pid']} on {note['host']} since {note['since']}"
     except (ValueError, KeyError, TypeError):
         return "holder unknown"
-
-
-def seen_keys(settings: BaseSettings) -> SeenKeys:
-    return SeenKeys(key_prefix(settings))
