@@ -85,6 +85,12 @@ class SiteRun:
         }
 
 
+def run_id(started_at: datetime, worker: str | None = None) -> str:
+    """A run's name in DATA_DIR/logs and DATA_DIR/reports: its start, and its worker's id."""
+    stamp = started_at.strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{worker}" if worker else stamp
+
+
 def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     """Whether a finished crawl of ``site`` is healthy, with every reason it is not.
 
@@ -96,6 +102,12 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     written = stats.get("articles/written", 0)
     parsed = stats.get("articles/parsed", 0)
     requested = stats.get("discovery/article_requests", 0)
+    if settings.get("REDIS_URL"):
+        if not stats.get("scheduler/dequeued/redis"):
+            # The other workers had the crawl's every request: this one has nothing to judge.
+            return run
+        # A worker answers requests the others queued, and they answer its own.
+        requested = stats.get("articles/answered", 0)
     # Links known from earlier runs (written, or gone: 404 or 410) or older than `since` are
     # news found, just not new.
     found = (
@@ -157,10 +169,12 @@ class RunReport:
     data_dir: Path
     started_at: datetime = field(default_factory=lambda: datetime.now(VN_TZ))
     sites: dict[str, SiteRun] = field(default_factory=dict)
+    # In distributed mode, workers started together must not share a report or a log.
+    worker: str | None = None
 
     @property
     def run_id(self) -> str:
-        return self.started_at.strftime("%Y%m%dT%H%M%S")
+        return run_id(self.started_at, self.worker)
 
     @property
     def failing(self) -> list[str]:

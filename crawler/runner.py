@@ -24,6 +24,15 @@ from crawler.spiders.arguments import ArgumentError, parse_moment
 logger = logging.getLogger(__name__)
 
 
+def run_worker(settings: BaseSettings) -> str | None:
+    """The worker's id in distributed mode, which names its logs and reports; else None."""
+    if not settings.get("REDIS_URL"):
+        return None
+    from crawler.cluster.worker import worker_id
+
+    return worker_id(settings)
+
+
 def state_path(data_dir: Path, site: str) -> Path:
     return data_dir / "state" / f"{site}.json"
 
@@ -45,9 +54,9 @@ def record_success(data_dir: Path, site: str, started_at: datetime) -> None:
     os.replace(partial, path)
 
 
-def since_last_success(data_dir: Path, site: str, settings: BaseSettings) -> str | None:
-    """``since`` for a site: its last healthy run's start less SINCE_OVERLAP, or None."""
-    last = last_success(data_dir, site)
+def since_last_success(last: datetime | None, settings: BaseSettings) -> str | None:
+    """``since`` for a site whose last healthy run started at ``last``: that less
+    SINCE_OVERLAP, or None."""
     if last is None:
         return None
     # SINCE_OVERLAP is a span such as "6h": parse_moment takes it back from the last start.
@@ -61,7 +70,7 @@ class SiteRuns:
         self.process = process
         self.settings = settings
         self.data_dir = Path(settings.get("DATA_DIR") or "data")
-        self.report = RunReport(command, self.data_dir)
+        self.report = RunReport(command, self.data_dir, worker=run_worker(settings))
         self._started: list[tuple[str, Crawler, Any, Any]] = []
 
     def add(self, site: str, arguments: dict[str, str], *, since_from_state: bool) -> None:
@@ -69,7 +78,7 @@ class SiteRuns:
         spider_class = self.process.spider_loader.load(site)
         arguments = dict(arguments)
         if since_from_state and "since" not in arguments and "url" not in arguments:
-            since = since_last_success(self.data_dir, site, self.settings)
+            since = since_last_success(self._last_success(site), self.settings)
             if since:
                 arguments["since"] = since
         try:
@@ -101,6 +110,20 @@ class SiteRuns:
             return WorkerLock(self.settings, site)
         return SiteLock(self.data_dir, site)
 
+    def _last_success(self, site: str) -> datetime | None:
+        """In distributed mode the crawl's, kept in Redis: every worker takes the same window."""
+        if self.settings.get("REDIS_URL"):
+            from crawler.cluster.worker import crawl_last_success
+
+            return crawl_last_success(self.settings, site)
+        return last_success(self.data_dir, site)
+
+    def _record_success(self, site: str, lock: Any) -> None:
+        if self.settings.get("REDIS_URL"):
+            lock.record_success()
+        else:
+            record_success(self.data_dir, site, self.report.started_at)
+
     def finish(self) -> RunReport:
         """After the process has run: judge each site, record successes, write the report."""
         for site, crawler, lock, task in self._started:
@@ -112,7 +135,7 @@ class SiteRuns:
                 self.report.sites[site] = run
                 if run.status == HEALTHY:
                     try:
-                        record_success(self.data_dir, site, self.report.started_at)
+                        self._record_success(site, lock)
                     except OSError as error:
                         logger.error("%s: its healthy run could not be recorded: %s", site, error)
             lock.release()

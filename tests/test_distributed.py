@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,10 +26,13 @@ from crawler.cluster.seen import Fenced, RedisSeenStore
 from crawler.cluster.worker import WorkerLock
 from crawler.dates import VN_TZ
 from crawler.locks import SiteLocked
+from crawler.report import HEALTHY, judge
 from crawler.seen import AlreadyWritten
 from crawler.urls import url_key
 
 ARTICLES = 1000
+# The generated site has a sitemap and nothing else: its feed and listing would answer 404.
+SITEMAP_ONLY = "start=https://hanoimoi.vn/sitemap.xml"
 # Short enough that a killed worker's requests come back within seconds.
 FAST_FAILOVER = {"REDIS_WORKER_TIMEOUT": "3", "REDIS_HEARTBEAT": "1"}
 
@@ -91,7 +94,7 @@ def test_two_workers_write_each_of_1000_articles_once(
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    workers = {w: start_worker(w, data, redis_url, site) for w in ("w1", "w2")}
+    workers = {w: start_worker(w, data, redis_url, site, SITEMAP_ONLY) for w in ("w1", "w2")}
     results = {w: finish(p, data, w) for w, p in workers.items()}
     for worker, (status, _) in results.items():
         assert status == 0, log_of(data, worker)
@@ -115,9 +118,10 @@ def test_two_workers_write_each_of_1000_articles_once(
     with redis.Redis.from_url(redis_url) as client:
         assert client.hlen(SeenKeys("hanoi-press").urls) == ARTICLES
     # Nothing is written again by a second crawl of the same site.
-    again = start_worker("w1", data, redis_url, site)
+    again = start_worker("w1", data, redis_url, site, SITEMAP_ONLY)
     status, stats = finish(again, data, "w1")
-    assert stats.get("articles/written", 0) == 0, log_of(data, "w1")
+    assert status == 0, log_of(data, "w1")
+    assert stats.get("articles/written", 0) == 0
     assert stats["discovery/already_seen"] == ARTICLES
 
 
@@ -126,8 +130,8 @@ def test_a_worker_killed_mid_crawl_leaves_its_work_to_the_other(
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    first = start_worker("w1", data, redis_url, site, **FAST_FAILOVER)
-    second = start_worker("w2", data, redis_url, site, **FAST_FAILOVER)
+    first = start_worker("w1", data, redis_url, site, SITEMAP_ONLY, **FAST_FAILOVER)
+    second = start_worker("w2", data, redis_url, site, SITEMAP_ONLY, **FAST_FAILOVER)
     day = datetime.now(VN_TZ).date().isoformat()
     output = data / "hanoimoi" / f"{day}.w1.jsonl"
     deadline = time.monotonic() + 120
@@ -142,7 +146,7 @@ def test_a_worker_killed_mid_crawl_leaves_its_work_to_the_other(
     assert stats["redis/leases_requeued"] > 0
     # A line w1 wrote but had not confirmed when it died is settled when w1 starts again:
     # kept if no one else wrote it, cut if w2 took its claim over.
-    settle = start_worker("w1", data, redis_url, site, **FAST_FAILOVER)
+    settle = start_worker("w1", data, redis_url, site, SITEMAP_ONLY, **FAST_FAILOVER)
     status, _ = finish(settle, data, "w1")
     assert status == 0, log_of(data, "w1")
     urls = lines_by_worker(data)
@@ -364,3 +368,58 @@ def test_queued_requests_are_json_not_pickle() -> None:
     assert back.priority == -1
     # A plain article request is its URL, little more.
     assert len(serializer.dumps(Request(article_url(3)).to_dict())) < len(article_url(3)) + 40
+
+
+def test_crawlall_workers_have_logs_and_reports_of_their_own_and_share_the_window(
+    tmp_path: Path, site: Path, redis_url: str
+) -> None:
+    data = tmp_path / "data"
+
+    def crawlall(worker: str, *arguments: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "scrapy", "crawlall", "--sites", "hanoimoi"]
+        command += ["-a", SITEMAP_ONLY, *arguments]
+        for name, value in {
+            "REPLAY_DIR": site,
+            "DATA_DIR": data,
+            "REDIS_URL": redis_url,
+            "WORKER_ID": worker,
+        }.items():
+            command += ["-s", f"{name}={value}"]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    first = crawlall("w1", "-a", "since=2020-01-01")
+    assert first.returncode == 0, first.stdout + first.stderr[-2000:]
+    [log] = (data / "logs").glob("*-w1.log")
+    [report] = (data / "reports").glob("*-w1.json")
+    assert log.stem == report.stem
+    with redis.Redis.from_url(redis_url) as client:
+        started = client.get(CrawlKeys("hanoi-press", "hanoimoi").last_success).decode()
+    assert started[:16] <= json.loads(report.read_text("utf-8"))["run"]["started_at"][:16]
+    # Another worker's run, on another machine's DATA_DIR, takes its window from Redis.
+    data = tmp_path / "elsewhere"
+    second = crawlall("w2")
+    assert second.returncode == 0, second.stdout + second.stderr[-2000:]
+    since = datetime.fromisoformat(started) - timedelta(hours=6)
+    assert f"since={since.isoformat()}" in next((data / "logs").glob("*-w2.log")).read_text()
+
+
+def test_a_worker_left_without_a_share_is_not_failing() -> None:
+    settings = Settings({"REDIS_URL": "redis://127.0.0.1:1/0", "HEALTH_MIN_SAMPLE": 5})
+    settings.setdict({"HEALTH_MAX_FALLBACK_SHARE": 0.2, "HEALTH_MAX_MISSING_SHARE": 0.2})
+    settings.set("HEALTH_MAX_ERROR_SHARE", 0.5)
+    idle = {"finish_reason": "finished", "downloader/request_count": 1}
+    assert judge("hanoimoi", idle, settings).status == HEALTHY
+    # It queued 40 article pages and the other workers answered them: not "none gave one".
+    busy = {
+        **idle,
+        "scheduler/dequeued/redis": 2,
+        "discovery/article_requests": 40,
+        "articles/answered": 1,
+        "articles/parsed": 1,
+        "articles/written": 1,
+    }
+    assert judge("hanoimoi", busy, settings).status == HEALTHY
+    failing = {**busy, "articles/answered": 6, "articles/parsed": 0, "articles/written": 0}
+    assert judge("hanoimoi", failing, settings).reasons == [
+        "none of 6 article pages requested gave an article"
+    ]

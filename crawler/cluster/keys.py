@@ -54,6 +54,12 @@ class CrawlKeys:
         """Hash: when the crawl started, and by which worker."""
         return f"{self.base}:info"
 
+    @property
+    def last_success(self) -> str:
+        """String: when the site's last healthy crawl started (``crawlall``'s next window
+        starts there, less SINCE_OVERLAP). Kept: one short string per site."""
+        return f"{self.prefix}:state:{self.site}"
+
     def worker(self, worker: str) -> str:
         """String with a TTL: the worker's lock, holding its process token."""
         return f"{self.base}:worker:{worker}"

@@ -44,15 +44,23 @@ _TOKEN = json.dumps(
 # KEYS: lock, workers set, info hash, leases hash. ARGV: token, ttl ms, worker, now.
 # Takes the lock unless another process holds it, and joins the crawl with a "starting" lease,
 # which keeps the crawl from looking finished until this worker's entry points are queued.
+# Returns {holder} when held, else {false, the crawl's start}.
 JOIN = """
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return holder end
+if holder and holder ~= ARGV[1] then return {holder} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 redis.call('HSETNX', KEYS[3], 'started_at', ARGV[4])
 redis.call('HSETNX', KEYS[3], 'started_by', ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[3] .. ':start', '')
-return false
+return {false, redis.call('HGET', KEYS[3], 'started_at')}
+"""
+
+# KEYS: the site's last success. ARGV: a crawl's start (ISO 8601, one zone: they sort).
+# Keeps the later of the two: a worker of an older crawl finishing late must not move it back.
+RECORD_SUCCESS = """
+local known = redis.call('GET', KEYS[1])
+if not known or known < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end
 """
 
 # KEYS: lock. ARGV: token. Deletes the lock only if it is this process's.
@@ -137,13 +145,14 @@ class WorkerLock:
         self.ttl_ms = int(seconds(settings, "REDIS_WORKER_TIMEOUT", DEFAULT_WORKER_TIMEOUT) * 1000)
         self.url = shown_url(settings["REDIS_URL"])
         self.client: redis.Redis | None = None
+        self.crawl_started_at = ""  # the crawl's start, as its first worker recorded it
 
     def acquire(self) -> "WorkerLock":
         """Take the lock and join the crawl, or raise SiteLocked naming the holder."""
         self.client = connect(self.settings)
         keys = self.keys
         try:
-            holder = self.client.eval(
+            reply = self.client.eval(
                 JOIN,
                 4,
                 keys.worker(self.worker),
@@ -159,12 +168,20 @@ class WorkerLock:
             self.client.close()
             self.client = None
             raise LockUnavailable(f"Redis at {self.url} did not answer: {error}") from None
-        if holder:
+        if reply[0]:
             raise SiteLocked(
-                f"{self.site}: worker {self.worker} is running already ({_holder(holder)}): "
+                f"{self.site}: worker {self.worker} is running already ({_holder(reply[0])}): "
                 "give each process its own -s WORKER_ID"
             )
+        self.crawl_started_at = reply[1].decode()
         return self
+
+    def record_success(self) -> None:
+        """The crawl this worker joined ended healthy here: the next starts from its start."""
+        try:
+            self.client.eval(RECORD_SUCCESS, 1, self.keys.last_success, self.crawl_started_at)
+        except redis.RedisError as error:
+            raise OSError(f"Redis at {self.url}: {error}") from None
 
     def release(self) -> None:
         if self.client is None:
@@ -183,3 +200,14 @@ def _holder(token: bytes) -> str:
         return f"pid {note['pid']} on {note['host']} since {note['since']}"
     except (ValueError, KeyError, TypeError):
         return "holder unknown"
+
+
+def crawl_last_success(settings: BaseSettings, site: str) -> datetime | None:
+    """When the site's last healthy distributed crawl started, or None."""
+    key = CrawlKeys(key_prefix(settings), site).last_success
+    try:
+        with connect(settings) as client:
+            value = client.get(key)
+    except redis.RedisError:
+        return None  # the lock, taken next, reports a Redis that does not answer
+    return datetime.fromisoformat(value.decode()) if value else None

@@ -17,8 +17,9 @@ from scrapy.exceptions import UsageError
 
 from crawler.dates import VN_TZ
 from crawler.locks import EXIT_LOCKED
-from crawler.report import LOCKED
-from crawler.runner import SiteRuns
+from crawler.report import LOCKED, run_id
+from crawler.runner import SiteRuns, run_worker
+from crawler.spiders.arguments import ArgumentError
 
 
 class Command(BaseRunSpiderCommand):
@@ -42,8 +43,11 @@ class Command(BaseRunSpiderCommand):
         if not self.settings.get("LOG_FILE"):
             logs = Path(self.settings.get("DATA_DIR") or "data") / "logs"
             logs.mkdir(parents=True, exist_ok=True)
-            run_id = self.started_at.strftime("%Y%m%dT%H%M%S")
-            self.settings.set("LOG_FILE", str(logs / f"{run_id}.log"), priority="cmdline")
+            try:
+                name = run_id(self.started_at, run_worker(self.settings))
+            except ArgumentError as error:
+                raise UsageError(str(error), print_help=False) from None
+            self.settings.set("LOG_FILE", str(logs / f"{name}.log"), priority="cmdline")
 
     def run(self, args, opts) -> None:
         if args:

@@ -458,6 +458,7 @@ class NewsSpider(scrapy.Spider):
 
     def _parse_queued_article(self, response: Response) -> Iterator[Article | scrapy.Request]:
         self._ahead -= 1
+        self.crawler.stats.inc_value("articles/answered")
         yield from self.parse_article(response)
         yield from self._feed()
 
@@ -465,6 +466,7 @@ class NewsSpider(scrapy.Spider):
         """Record a gone article, hand out the next requests, then let Scrapy log and count the
         failure as usual."""
         self._ahead -= 1
+        self.crawler.stats.inc_value("articles/answered")
         if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
             request = failure.value.response.request
             # The URL as discovered: the one a listing or sitemap will name again.
