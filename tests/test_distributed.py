@@ -423,3 +423,23 @@ def test_a_worker_left_without_a_share_is_not_failing() -> None:
     assert judge("hanoimoi", failing, settings).reasons == [
         "none of 6 article pages requested gave an article"
     ]
+
+
+def test_a_worker_whose_redis_goes_away_stops_failing(tmp_path: Path, site: Path) -> None:
+    from redis_server import RedisServer
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with RedisServer() as server:
+        worker = start_worker("w1", data, server.url, site, SITEMAP_ONLY, **FAST_FAILOVER)
+        output = data / "hanoimoi" / f"{datetime.now(VN_TZ).date().isoformat()}.w1.jsonl"
+        deadline = time.monotonic() + 120
+        while not (output.exists() and output.read_bytes().count(b"\n") >= 100):
+            assert time.monotonic() < deadline and worker.poll() is None, log_of(data, "w1")
+            time.sleep(0.02)
+        server.kill()
+        status, stats = finish(worker, data, "w1")
+    # Not "finished": a crawl cut short by its Redis must not look complete.
+    assert status == 3, log_of(data, "w1")
+    assert stats["finish_reason"] in ("write_failed", "worker_fenced")
+    assert output.read_bytes().endswith(b"\n")  # no torn line

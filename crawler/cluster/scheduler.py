@@ -207,8 +207,8 @@ class Scheduler(RedisScheduler):
         for loop in (self._heart, self._waiting):
             if loop.running:
                 loop.stop()
-        self._release_finished()
         try:
+            self._release_finished()
             moved = self._leave_script(
                 keys=[self.keys.queue, self.keys.leases, self.keys.workers], args=[self.worker]
             )
@@ -230,13 +230,29 @@ class Scheduler(RedisScheduler):
         return True
 
     def next_request(self) -> Request | None:
-        self._release_finished()
-        request = self.queue.pop()
+        try:
+            self._release_finished()
+            request = self.queue.pop()
+        except redis.RedisError as error:
+            # Nothing to hand out; the heartbeat stops the worker if Redis stays away.
+            self._redis_failed("taking a request", error)
+            return None
         if self.queue.fenced:
             self._stop_fenced()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return len(self) > 0
+        except redis.RedisError as error:
+            self._redis_failed("counting the queue", error)
+            return False  # idle, then: _on_idle keeps the spider open
+
+    def _redis_failed(self, doing: str, error: redis.RedisError) -> None:
+        self.stats.inc_value("redis/errors")
+        logger.error("%s: %s in Redis failed: %s", self.spider.name, doing, error)
 
     def _release_finished(self) -> None:
         """End the leases of the requests Scrapy has finished."""
@@ -292,23 +308,29 @@ class Scheduler(RedisScheduler):
         """Stay open until the whole crawl is done, not just this worker's share."""
         if spider is not self.spider or self._stopping:
             return
-        self._release_finished()
         keys = self.keys
-        if self._starting:
-            # Idle means this worker's entry points are queued: it no longer starts the crawl.
-            self.server.hdel(keys.leases, f"{self.worker}:start")
-            self._starting = False
-        requeued, state = self._finish_script(
-            keys=[
-                keys.queue,
-                keys.leases,
-                keys.workers,
-                keys.info,
-                keys.dupefilter,
-                keys.worker(self.worker),
-            ],
-            args=[keys.worker(""), process_token()],
-        )
+        try:
+            self._release_finished()
+            if self._starting:
+                # Idle means this worker's entry points are queued: it no longer starts the crawl.
+                self.server.hdel(keys.leases, f"{self.worker}:start")
+                self._starting = False
+            requeued, state = self._finish_script(
+                keys=[
+                    keys.queue,
+                    keys.leases,
+                    keys.workers,
+                    keys.info,
+                    keys.dupefilter,
+                    keys.worker(self.worker),
+                ],
+                args=[keys.worker(""), process_token()],
+            )
+        except redis.RedisError as error:
+            # Not finished for all this worker knows: wait; the heartbeat stops it if Redis
+            # stays away.
+            self._redis_failed("checking the crawl's end", error)
+            raise DontCloseSpider from None
         if requeued:
             self.stats.inc_value("redis/leases_requeued", requeued)
             logger.warning(
