@@ -6,6 +6,7 @@ the others drive the Redis seen store's claims and recovery directly, as a worke
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -283,6 +284,9 @@ def test_a_live_writers_claim_holds_and_a_dead_writers_is_taken_over(
     with pytest.raises(AlreadyWritten, match="duplicate_url"):
         second.store.claim(URL_A, HASH_1, second.file, 0, False)
     first.die()
+    # A claim is not a written article: the dedup pipeline lets the article through to the
+    # claim, which takes the dead writer's over.
+    assert second.store.url_content_changed(URL_A, HASH_1) is None
     second.write(URL_A, HASH_1)
     # w1 restarts: the line it wrote is cut, as w2's stands.
     restarted = Writer(redis_url, tmp_path, "w1")
@@ -444,3 +448,30 @@ def test_a_worker_whose_redis_goes_away_stops_failing(tmp_path: Path, site: Path
     assert status == 3, log_of(data, "w1")
     assert stats["finish_reason"] in ("write_failed", "worker_fenced")
     assert output.read_bytes().endswith(b"\n")  # no torn line
+
+
+def test_a_worker_restarted_on_its_host_takes_its_dead_predecessors_lock_and_requests(
+    tmp_path: Path, redis_url: str
+) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    token = json.dumps({"host": socket.gethostname(), "pid": int(dead.stdout), "since": "-"})
+    keys = CrawlKeys("hanoi-press", "hanoimoi")
+    request = serializer.dumps(Request(article_url(7)).to_dict())
+    with redis.Redis.from_url(redis_url) as client:
+        client.set(keys.worker("w1"), token, px=60_000)  # killed: its lock outlives it
+        client.hset(keys.leases, "w1:5", b"0|" + request)
+        lock = WorkerLock(settings_for(redis_url, tmp_path, "w1"), "hanoimoi").acquire()
+        assert client.get(keys.worker("w1")) != token.encode()
+        assert client.zrange(keys.queue, 0, -1) == [request]
+        assert client.hkeys(keys.leases) == [b"w1:start"]
+        lock.release()
+        # A live holder elsewhere is not taken over.
+        elsewhere = json.dumps({"host": "another-host", "pid": 1, "since": "-"})
+        client.set(keys.worker("w1"), elsewhere, px=60_000)
+        with pytest.raises(SiteLocked, match="pid 1 on another-host"):
+            WorkerLock(settings_for(redis_url, tmp_path, "w1"), "hanoimoi").acquire()

@@ -41,6 +41,7 @@ from crawler.cluster.worker import (
     DEFAULT_CRAWL_TTL,
     DEFAULT_HEARTBEAT,
     DEFAULT_WORKER_TIMEOUT,
+    REQUEUE,
     key_prefix,
     process_token,
     seconds,
@@ -71,32 +72,11 @@ for i = 2, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 return 1
 """
 
-# Put a worker's leases back in the queue (a "starting" lease has no request).
-_REQUEUE = """
-local function requeue(queue, leases, worker)
-  local moved = 0
-  local all = redis.call('HGETALL', leases)
-  local prefix = worker .. ':'
-  for i = 1, #all, 2 do
-    if string.sub(all[i], 1, #prefix) == prefix then
-      local bar = string.find(all[i + 1], '|', 1, true)
-      if bar then
-        redis.call('ZADD', queue, string.sub(all[i + 1], 1, bar - 1),
-                   string.sub(all[i + 1], bar + 1))
-        moved = moved + 1
-      end
-      redis.call('HDEL', leases, all[i])
-    end
-  end
-  return moved
-end
-"""
-
 # KEYS: queue, leases, workers, info, dupefilter, own lock. ARGV: lock key prefix, token.
 # Requeues the leases of workers whose lock expired; deletes the crawl's keys when it is done.
 # Returns {requeued, state}: state 1 finished, 0 not yet, -1 this worker is fenced.
 FINISH = (
-    _REQUEUE
+    REQUEUE
     + """
 if redis.call('GET', KEYS[6]) ~= ARGV[2] then return {0, -1} end
 local requeued = 0
@@ -116,7 +96,7 @@ return {requeued, 1}
 
 # KEYS: queue, leases, workers. ARGV: worker. A worker leaving early gives its leases back.
 LEAVE = (
-    _REQUEUE
+    REQUEUE
     + """
 local moved = requeue(KEYS[1], KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])

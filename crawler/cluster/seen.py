@@ -35,11 +35,11 @@ logger = logging.getLogger(__name__)
 
 # Keys per HMGET / ZMSCORE of a batch lookup.
 KEY_BATCH = 1000
-_NO_PREVIOUS = "0" + "\0" * 16
 
 # Shared by the scripts. KEYS: urls, contents, claims, pending, stolen, files, own lock.
-# A pending claim: url key (16 bytes), content key (16), '1' + the URL's previous content key
-# or '0' + 16 zero bytes, then "<start>|<file>".
+# A pending claim: url key (16 bytes), content key (16 bytes), "<start>|<file>". A claim is not
+# in urls and contents until confirmed: lookups (the dedup pipeline, the spider's discovery) see
+# written articles only, so the article of a dead writer's claim is fetched again and taken over.
 _CLAIMS = """
 local function lock_of(writer)
   local slash = string.find(writer, '/', 1, true)
@@ -48,16 +48,9 @@ end
 local function withdraw(writer)
   local claim = redis.call('HGET', KEYS[4], writer)
   if not claim then return false end
-  local url, content = string.sub(claim, 1, 16), string.sub(claim, 17, 32)
-  if string.sub(claim, 33, 33) == '1' then
-    redis.call('HSET', KEYS[1], url, string.sub(claim, 34, 49))
-  else
-    redis.call('HDEL', KEYS[1], url)
-  end
-  redis.call('SREM', KEYS[2], content)
-  redis.call('HDEL', KEYS[3], 'u' .. url, 'c' .. content)
+  redis.call('HDEL', KEYS[3], 'u' .. string.sub(claim, 1, 16), 'c' .. string.sub(claim, 17, 32))
   redis.call('HDEL', KEYS[4], writer)
-  return string.sub(claim, 50)
+  return string.sub(claim, 33)
 end
 """
 
@@ -67,6 +60,9 @@ CLAIM = (
     + """
 if redis.call('GET', KEYS[7]) ~= ARGV[3] then return 'fenced' end
 withdraw(ARGV[2])
+local previous = redis.call('HGET', KEYS[1], ARGV[4])
+if previous and (ARGV[6] == '0' or previous == ARGV[5]) then return 'duplicate_url' end
+if redis.call('SISMEMBER', KEYS[2], ARGV[5]) == 1 then return 'duplicate_content' end
 local taken = 0
 for _, name in ipairs({'u' .. ARGV[4], 'c' .. ARGV[5]}) do
   local owner = redis.call('HGET', KEYS[3], name)
@@ -74,34 +70,26 @@ for _, name in ipairs({'u' .. ARGV[4], 'c' .. ARGV[5]}) do
     if redis.call('EXISTS', lock_of(owner)) == 1 then
       return string.sub(name, 1, 1) == 'u' and 'duplicate_url' or 'duplicate_content'
     end
-    local at = withdraw(owner)
-    if at then
-      redis.call('HSET', KEYS[5], owner, at)
-      taken = taken + 1
-    end
+    redis.call('HSET', KEYS[5], owner, withdraw(owner))
+    taken = taken + 1
   end
 end
-local previous = redis.call('HGET', KEYS[1], ARGV[4])
-if previous and (ARGV[6] == '0' or previous == ARGV[5]) then return 'duplicate_url' end
-if redis.call('SISMEMBER', KEYS[2], ARGV[5]) == 1 then return 'duplicate_content' end
-redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
-redis.call('SADD', KEYS[2], ARGV[5])
 redis.call('HSET', KEYS[3], 'u' .. ARGV[4], ARGV[2], 'c' .. ARGV[5], ARGV[2])
-redis.call('HSET', KEYS[4], ARGV[2],
-           ARGV[4] .. ARGV[5] .. (previous and ('1' .. previous) or ARGV[8]) .. ARGV[7])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[4] .. ARGV[5] .. ARGV[7])
 return 'ok' .. taken
 """
 )
 
-# ARGV: lock prefix, writer, token, file, size.
+# ARGV: lock prefix, writer, token, file, size. Records the claimed article as written.
 CONFIRM = (
     _CLAIMS
     + """
 if redis.call('GET', KEYS[7]) ~= ARGV[3] then return 'fenced' end
 local claim = redis.call('HGET', KEYS[4], ARGV[2])
 if not claim then return 'lost' end
-redis.call('HDEL', KEYS[3], 'u' .. string.sub(claim, 1, 16), 'c' .. string.sub(claim, 17, 32))
-redis.call('HDEL', KEYS[4], ARGV[2])
+redis.call('HSET', KEYS[1], string.sub(claim, 1, 16), string.sub(claim, 17, 32))
+redis.call('SADD', KEYS[2], string.sub(claim, 17, 32))
+withdraw(ARGV[2])
 redis.call('HSET', KEYS[6], ARGV[4], ARGV[5])
 return 'ok'
 """
@@ -238,7 +226,6 @@ class RedisSeenStore(Seen):
                 content_key(content_hash),
                 "1" if refresh else "0",
                 f"{start}|{self._relative(file)}",
-                _NO_PREVIOUS,
             ],
         ).decode()
         if reply == "fenced":
@@ -297,7 +284,7 @@ class RedisSeenStore(Seen):
 
     def _settle_claim(self, claim: bytes) -> None:
         """A claim this writer left pending: confirm its line if whole, else withdraw it."""
-        start, _, relative = claim[49:].decode().partition("|")
+        start, _, relative = claim[32:].decode().partition("|")
         start = int(start)
         file = self.data_dir / relative
         lines, complete, size = complete_lines(file, start) if file.exists() else ([], start, 0)

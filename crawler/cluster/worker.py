@@ -10,6 +10,7 @@ lock expired while it lived (paused past the TTL) is fenced: its Redis writes ar
 """
 
 import json
+import logging
 import os
 import socket
 import uuid
@@ -22,6 +23,8 @@ from crawler.cluster.keys import DEFAULT_PREFIX, KEY_PREFIX, WORKER_ID, CrawlKey
 from crawler.dates import VN_TZ, to_iso
 from crawler.locks import LockUnavailable, SiteLocked
 from crawler.spiders.arguments import ArgumentError
+
+logger = logging.getLogger(__name__)
 
 # Seconds: how long a lock outlives its last heartbeat, and how often the heartbeat runs.
 DEFAULT_WORKER_TIMEOUT = 30.0
@@ -41,20 +44,48 @@ _TOKEN = json.dumps(
     separators=(",", ":"),
 )
 
-# KEYS: lock, workers set, info hash, leases hash. ARGV: token, ttl ms, worker, now.
-# Takes the lock unless another process holds it, and joins the crawl with a "starting" lease,
-# which keeps the crawl from looking finished until this worker's entry points are queued.
-# Returns {holder} when held, else {false, the crawl's start}.
-JOIN = """
+# Put a worker's leases back in the queue (a "starting" lease has no request).
+REQUEUE = """
+local function requeue(queue, leases, worker)
+  local moved = 0
+  local all = redis.call('HGETALL', leases)
+  local prefix = worker .. ':'
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, #prefix) == prefix then
+      local bar = string.find(all[i + 1], '|', 1, true)
+      if bar then
+        redis.call('ZADD', queue, string.sub(all[i + 1], 1, bar - 1),
+                   string.sub(all[i + 1], bar + 1))
+        moved = moved + 1
+      end
+      redis.call('HDEL', leases, all[i])
+    end
+  end
+  return moved
+end
+"""
+
+# KEYS: lock, workers set, info hash, leases hash, queue. ARGV: token, ttl ms, worker, now, the
+# token of a holder known dead (or ''). Takes the lock unless another live process holds it,
+# and joins the crawl with a "starting" lease, which keeps the crawl from looking finished
+# until this worker's entry points are queued. What an earlier process of this worker left
+# leased goes back to the queue. Returns {holder} when held, else {false, the crawl's start,
+# requests put back}.
+JOIN = (
+    REQUEUE
+    + """
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return {holder} end
+if holder and holder ~= ARGV[1] and holder ~= ARGV[5] then return {holder} end
+local requeued = 0
+if holder ~= ARGV[1] then requeued = requeue(KEYS[5], KEYS[4], ARGV[3]) end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 redis.call('HSETNX', KEYS[3], 'started_at', ARGV[4])
 redis.call('HSETNX', KEYS[3], 'started_by', ARGV[3])
 redis.call('HSET', KEYS[4], ARGV[3] .. ':start', '')
-return {false, redis.call('HGET', KEYS[3], 'started_at')}
+return {false, redis.call('HGET', KEYS[3], 'started_at'), requeued}
 """
+)
 
 # KEYS: the site's last success. ARGV: a crawl's start (ISO 8601, one zone: they sort).
 # Keeps the later of the two: a worker of an older crawl finishing late must not move it back.
@@ -150,20 +181,11 @@ class WorkerLock:
     def acquire(self) -> "WorkerLock":
         """Take the lock and join the crawl, or raise SiteLocked naming the holder."""
         self.client = connect(self.settings)
-        keys = self.keys
         try:
-            reply = self.client.eval(
-                JOIN,
-                4,
-                keys.worker(self.worker),
-                keys.workers,
-                keys.info,
-                keys.leases,
-                process_token(),
-                self.ttl_ms,
-                self.worker,
-                to_iso(datetime.now(VN_TZ)),
-            )
+            reply = self._join(dead_holder=b"")
+            if reply[0] and _died_here(reply[0]):
+                # Killed on this host moments ago: its lock has not expired yet, its pid is gone.
+                reply = self._join(dead_holder=reply[0])
         except redis.RedisError as error:
             self.client.close()
             self.client = None
@@ -174,7 +196,32 @@ class WorkerLock:
                 "give each process its own -s WORKER_ID"
             )
         self.crawl_started_at = reply[1].decode()
+        if reply[2]:
+            logger.warning(
+                "%s: %d requests an earlier process of worker %s left unfinished went back to "
+                "the queue",
+                self.site,
+                reply[2],
+                self.worker,
+            )
         return self
+
+    def _join(self, dead_holder: bytes) -> list:
+        keys = self.keys
+        return self.client.eval(
+            JOIN,
+            5,
+            keys.worker(self.worker),
+            keys.workers,
+            keys.info,
+            keys.leases,
+            keys.queue,
+            process_token(),
+            self.ttl_ms,
+            self.worker,
+            to_iso(datetime.now(VN_TZ)),
+            dead_holder,
+        )
 
     def record_success(self) -> None:
         """The crawl this worker joined ended healthy here: the next starts from its start."""
@@ -192,6 +239,20 @@ class WorkerLock:
             pass  # the lock expires by itself
         self.client.close()
         self.client = None
+
+
+def _died_here(token: bytes) -> bool:
+    """Whether the lock's holder was a process of this host that no longer runs."""
+    try:
+        note = json.loads(token)
+        if note["host"] != socket.gethostname():
+            return False
+        os.kill(int(note["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, KeyError, TypeError, PermissionError):
+        return False
+    return False
 
 
 def _holder(token: bytes) -> str:
