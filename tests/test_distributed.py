@@ -475,3 +475,39 @@ def test_a_worker_restarted_on_its_host_takes_its_dead_predecessors_lock_and_req
         client.set(keys.worker("w1"), elsewhere, px=60_000)
         with pytest.raises(SiteLocked, match="pid 1 on another-host"):
             WorkerLock(settings_for(redis_url, tmp_path, "w1"), "hanoimoi").acquire()
+
+
+@pytest.mark.long
+def test_workers_killed_again_and_again_write_every_article_once(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """20 kill -9s of either of two workers at random moments, each restarted at once."""
+    import random
+
+    site = tmp_path / "site"
+    build_site(site, 2000)
+    data = tmp_path / "data"
+    data.mkdir()
+    rng = random.Random(11)
+    running = {w: start_worker(w, data, redis_url, site, SITEMAP_ONLY) for w in ("w1", "w2")}
+    for _ in range(20):
+        time.sleep(rng.uniform(0.2, 1.5))
+        worker = rng.choice(sorted(running))
+        running[worker].send_signal(signal.SIGKILL)
+        running[worker].wait()
+        running[worker] = start_worker(worker, data, redis_url, site, SITEMAP_ONLY)
+    for worker, process in running.items():
+        status, _ = finish(process, data, worker)
+        assert status == 0, log_of(data, worker)
+    for worker in running:  # each settles its last line, if any, and finds nothing new
+        status, stats = finish(
+            start_worker(worker, data, redis_url, site, SITEMAP_ONLY), data, worker
+        )
+        assert status == 0 and not stats.get("articles/written"), log_of(data, worker)
+    urls = lines_by_worker(data)
+    everything = [url for worker in urls for url in urls[worker]]
+    assert sorted(everything) == sorted(article_url(n) for n in range(2000))
+    with redis.Redis.from_url(redis_url) as client:
+        seen = SeenKeys("hanoi-press")
+        assert client.hlen(seen.pending) == 0 and client.hlen(seen.stolen) == 0
+        assert client.hlen(seen.urls) == 2000

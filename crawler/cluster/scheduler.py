@@ -64,6 +64,15 @@ redis.call('HSET', KEYS[2], ARGV[2], popped[2] .. '|' .. popped[1])
 return {2, popped[1]}
 """
 
+# KEYS: dupefilter, queue. ARGV: fingerprint ('' for a request not filtered), score, request.
+# One call: a worker killed between the filter's record and the push would leave a request
+# "seen" that no queue holds, lost to the crawl.
+ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # KEYS: own lock, then the crawl's keys to keep alive. ARGV: token, lock ttl ms, crawl ttl s.
 HEARTBEAT = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -170,6 +179,7 @@ class Scheduler(RedisScheduler):
     def open(self, spider):
         super().open(spider)
         self.keys = CrawlKeys(key_prefix(self.crawler.settings), spider.name)
+        self._enqueue_script = self.server.register_script(ENQUEUE)
         self._heartbeat_script = self.server.register_script(HEARTBEAT)
         self._finish_script = self.server.register_script(FINISH)
         self._leave_script = self.server.register_script(LEAVE)
@@ -200,15 +210,20 @@ class Scheduler(RedisScheduler):
                 "%s: %d unfinished requests went back to the queue", self.spider.name, moved
             )
 
-    # scrapy-redis's own two, without the spider argument Scrapy 2.19 deprecates in stats.
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        """scrapy-redis's filter-then-push, in one Lua call (see ENQUEUE)."""
+        fingerprint = b"" if request.dont_filter else self.df.request_fingerprint(request)
+        queued = self._enqueue_script(
+            keys=[self.df.key, self.queue.key],
+            args=[fingerprint, -request.priority, self.queue._encode_request(request)],
+        )
+        if not queued:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
+    # scrapy-redis's, without the spider argument to stats that Scrapy 2.19 deprecates.
     def next_request(self) -> Request | None:
         try:
             self._release_finished()
