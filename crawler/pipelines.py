@@ -142,12 +142,12 @@ class DedupPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
         content_hash = adapter["content_hash"]
-        changed = self.store.url_content_changed(adapter["url"], content_hash)
+        changed, content_written = self.store.written_state(adapter["url"], content_hash)
         if changed is False:
             raise _drop(self.crawler, "duplicate_url", adapter)
         if changed and not getattr(self.crawler.spider, "refresh", False):
             raise _drop(self.crawler, "duplicate_url", adapter)
-        if self.store.has_content(content_hash):
+        if content_written:
             raise _drop(self.crawler, "duplicate_content", adapter)
         if changed:
             self.crawler.stats.inc_value("dedup/changed")

@@ -72,6 +72,11 @@ class Seen:
     def abandon(self) -> None:
         """The claimed line was not written."""
 
+    def written_state(self, url: str, content_hash: str) -> tuple[bool | None, bool]:
+        """Whether the URL's content changed (None: never written), and whether the content
+        was written: the dedup pipeline's two questions, which a remote store asks at once."""
+        return self.url_content_changed(url, content_hash), self.has_content(content_hash)
+
     def prune_gone(self, before: float) -> None:
         """Forget gone records older than ``before`` (a Unix time): they no longer hold."""
 

@@ -55,8 +55,10 @@ DEFAULT_IDLE_POLL = 0.2
 # The close reason of a worker that lost its lock while alive: the others have taken its work.
 FENCED = "worker_fenced"
 
-# KEYS: queue, leases, own lock. ARGV: token, lease field. Pops the best request into a lease.
+# KEYS: queue, leases, own lock. ARGV: token, lease field, then the leases to end (finished
+# requests: one call instead of two). Pops the best request into a lease.
 POP = """
+if #ARGV > 2 then redis.call('HDEL', KEYS[2], unpack(ARGV, 3)) end
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return {0} end
 local popped = redis.call('ZPOPMIN', KEYS[1])
 if #popped == 0 then return {1} end
@@ -126,14 +128,17 @@ class LeasedQueue(PriorityQueue):
         self.fenced = False
         # Lease field -> the request: its lease ends when Scrapy has finished it.
         self.leased: dict[str, Request] = {}
+        # Leases of finished requests, ended by the next pop.
+        self.finished: list[str] = []
 
     def pop(self, timeout=0):
         self._count += 1
         field = f"{self.worker}:{self._count}"
         reply = self._pop(
             keys=[self.key, self.keys.leases, self.keys.worker(self.worker)],
-            args=[process_token(), field],
+            args=[process_token(), field, *self.finished],
         )
+        self.finished.clear()
         if reply[0] == 0:
             self.fenced = True
             return None
@@ -226,7 +231,7 @@ class Scheduler(RedisScheduler):
     # scrapy-redis's, without the spider argument to stats that Scrapy 2.19 deprecates.
     def next_request(self) -> Request | None:
         try:
-            self._release_finished()
+            self.queue.finished = self._finished_leases()
             request = self.queue.pop()
         except redis.RedisError as error:
             # Nothing to hand out; the heartbeat stops the worker if Redis stays away.
@@ -249,19 +254,23 @@ class Scheduler(RedisScheduler):
         self.stats.inc_value("redis/errors")
         logger.error("%s: %s in Redis failed: %s", self.spider.name, doing, error)
 
-    def _release_finished(self) -> None:
-        """End the leases of the requests Scrapy has finished."""
+    def _finished_leases(self) -> list[str]:
+        """The leases of the requests Scrapy has finished, forgotten here; the caller ends them
+        in Redis."""
         leased = self.queue.leased
-        if not leased:
-            return
         # The engine's requests in progress: a request stays there until its response's
         # callback and the items it gave are through (scrapy.core.engine).
         in_progress = self.crawler.engine._slot.inprogress
         done = [field for field, request in leased.items() if request not in in_progress]
+        for field in done:
+            del leased[field]
+        return done
+
+    def _release_finished(self) -> None:
+        """End the leases of the requests Scrapy has finished."""
+        done = self._finished_leases()
         if done:
             self.server.hdel(self.keys.leases, *done)
-            for field in done:
-                del leased[field]
 
     def _heartbeat(self) -> None:
         keys = self.keys

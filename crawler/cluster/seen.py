@@ -209,6 +209,14 @@ class RedisSeenStore(Seen):
     def has_content(self, content_hash: str) -> bool:
         return bool(self.client.sismember(self.keys.contents, content_key(content_hash)))
 
+    def written_state(self, url: str, content_hash: str) -> tuple[bool | None, bool]:
+        content = content_key(content_hash)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hget(self.keys.urls, url_key(url))
+        pipe.sismember(self.keys.contents, content)
+        known, written = pipe.execute()
+        return (None if known is None else known != content), bool(written)
+
     def recorded_size(self, file: Path) -> int | None:
         size = self.client.hget(self.keys.files, self._relative(file))
         return None if size is None else int(size)
