@@ -10,9 +10,9 @@ writing its article), never written twice: the seen store's claims see to that.
 
 The crawl ends when the queue is empty and no worker holds a lease: until then an idle worker
 stays open (``DontCloseSpider``) and looks at the queue every ``REDIS_IDLE_POLL`` seconds (0.2),
-waking its engine when requests wait (Scrapy itself looks again only every 5 s, in which time
-another worker may have emptied a queue of thousands). The worker that finds the crawl finished
-deletes its keys, so the next crawl starts afresh.
+waking its engine when requests wait or no lease is left (Scrapy itself looks again only every
+5 s, in which time another worker may have emptied a queue of thousands, or ended the crawl).
+The worker that finds the crawl finished deletes its keys, so the next crawl starts afresh.
 
 Two private parts of Scrapy's engine are used, here only: its set of requests in progress and
 its call for the next request (``engine._slot``). tests/test_distributed.py would fail should
@@ -351,11 +351,15 @@ class Scheduler(RedisScheduler):
             raise DontCloseSpider
 
     def _wake_if_queued(self) -> None:
-        """While idle: wake the engine as soon as the queue holds requests."""
+        """While idle: wake the engine as soon as the queue holds requests, or no worker holds
+        a lease (the crawl may be over: the engine's idle check then asks _on_idle)."""
+        pipe = self.server.pipeline(transaction=False)
+        pipe.zcard(self.keys.queue)
+        pipe.hlen(self.keys.leases)
         try:
-            queued = len(self.queue)
+            queued, leased = pipe.execute()
         except redis.RedisError:
             return  # the heartbeat reports a Redis that does not answer
-        if queued:
+        if queued or not leased:
             self._waiting.stop()
             self.crawler.engine._slot.nextcall.schedule()
