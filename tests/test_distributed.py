@@ -5,6 +5,7 @@ the others drive the Redis seen store's claims and recovery directly, as a worke
 """
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -511,3 +512,46 @@ def test_workers_killed_again_and_again_write_every_article_once(
         seen = SeenKeys("hanoi-press")
         assert client.hlen(seen.pending) == 0 and client.hlen(seen.stolen) == 0
         assert client.hlen(seen.urls) == 2000
+
+
+def test_two_workers_keep_one_processs_pace_on_a_live_site(tmp_path: Path, redis_url: str) -> None:
+    """Over HTTP (a real server on 127.0.0.1 as the crawls' proxy): the site sees no more than
+    one request per DOWNLOAD_DELAY, whichever worker sends them."""
+    from faultserver import CRAWLS, FaultServer
+
+    delay = 0.4
+    crawl = CRAWLS["robots"]
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    with FaultServer() as server:
+        env["http_proxy"] = server.proxy
+        processes = []
+        for worker in ("w1", "w2"):
+            command = [sys.executable, "-m", "scrapy", "crawl", "nguoihanoi"]
+            command += ["-a", f"start={crawl.entry_url}", "-a", "since="]
+            for name, value in {
+                "DATA_DIR": tmp_path / "data",
+                "REDIS_URL": redis_url,
+                "WORKER_ID": worker,
+                "DOWNLOAD_DELAY": delay,
+                "AUTOTHROTTLE_ENABLED": "0",
+                # One request at a time each, so that neither takes all three articles.
+                "CONCURRENT_REQUESTS": "1",
+                "STATS_FILE": tmp_path / f"stats-{worker}.json",
+            }.items():
+                command += ["-s", f"{name}={value}"]
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+            )
+        for process in processes:
+            _, log = process.communicate(timeout=120)
+            assert process.returncode == 0, log[-3000:]
+        arrivals = sorted(hit[0] for hits in server.hits.values() for hit in hits)
+    sent = [
+        json.loads((tmp_path / f"stats-{w}.json").read_text())["downloader/request_count"]
+        for w in ("w1", "w2")
+    ]
+    assert min(sent) >= 2 and sum(sent) == len(arrivals), (sent, server.hits)
+    # Each request leaves no earlier than its booked turn, one DOWNLOAD_DELAY after the one
+    # before (a worker's own slot delay may hold one back, bringing the next closer to it):
+    # n requests span at least n - 1 delays. Two workers each on its own pace would take half.
+    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) * delay * 0.95, arrivals

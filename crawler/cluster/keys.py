@@ -55,6 +55,11 @@ class CrawlKeys:
         return f"{self.base}:info"
 
     @property
+    def pace(self) -> str:
+        """String with a TTL: when the site may next be requested, on Redis's clock (ms)."""
+        return f"{self.base}:pace"
+
+    @property
     def last_success(self) -> str:
         """String: when the site's last healthy crawl started (``crawlall``'s next window
         starts there, less SINCE_OVERLAP). Kept: one short string per site."""
