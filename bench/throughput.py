@@ -185,17 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(options: argparse.Namespace, work: Path) -> str:
-    site = work / "site"
-    build_site(
-        site,
-        options.articles,
-        sitemaps=max(1, options.articles // 1000),
+def build_throughput_site(root: Path, articles: int, page_kb: int) -> list[str]:
+    """The site of the throughput benches (this one and bench/workers.py): a sitemap per 1,000
+    articles, a listing of 5 pages, a feed, robots.txt, pages padded to ``page_kb``."""
+    return build_site(
+        root,
+        articles,
+        sitemaps=max(1, articles // 1000),
         listing_pages=5,
         feed_items=50,
         robots=True,
-        page_bytes=options.page_kb * 1024,
+        page_bytes=page_kb * 1024,
     )
+
+
+def run(options: argparse.Namespace, work: Path) -> str:
+    site = work / "site"
+    build_throughput_site(site, options.articles, options.page_kb)
     sizes = [p.stat().st_size for p in (site / "a").iterdir()]
     lines = [
         f"{datetime.now():%Y-%m-%d %H:%M}, Python {platform.python_version()}, "

@@ -32,6 +32,6 @@ def test_a_quick_run_writes_each_article_once_and_prints_the_table() -> None:
     assert re.search(r"^1-worker/local\s+\d+\.\d{3}", out, re.M)
     assert re.search(r"^2-workers/1-worker\s+\d+\.\d{3}", out, re.M)
     assert re.search(r"^evalsha\s+[\d.]+\s+[\d.]+\s+[\d.]+$", out, re.M)
-    assert re.search(r"blocking Redis time per article: [\d.]+ round trips", out)
+    assert re.search(r"blocking Redis time per article, at most: [\d.]+ commands sent", out)
     assert re.search(r"^set of 16-byte members .*\s[\d.]+\s+[\d.]+ GB$", out, re.M)
     assert re.search(r"^hash 16-byte -> 16-byte .*\s[\d.]+\s+[\d.]+ GB$", out, re.M)
