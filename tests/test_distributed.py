@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 from crawling import ROOT
+from jsonschema import Draft202012Validator
 from scrapy import Request
 from scrapy.settings import Settings
 from scrapy.utils.request import request_from_dict
@@ -398,6 +399,8 @@ def test_crawlall_workers_have_logs_and_reports_of_their_own_and_share_the_windo
     [log] = (data / "logs").glob("*-w1.log")
     [report] = (data / "reports").glob("*-w1.json")
     assert log.stem == report.stem
+    schema = json.loads((ROOT / "crawler" / "schemas" / "report.schema.json").read_text())
+    Draft202012Validator(schema).validate(json.loads(report.read_text("utf-8")))
     with redis.Redis.from_url(redis_url) as client:
         started = client.get(CrawlKeys("hanoi-press", "hanoimoi").last_success).decode()
     assert started[:16] <= json.loads(report.read_text("utf-8"))["run"]["started_at"][:16]
