@@ -212,10 +212,10 @@ def test_a_redis_that_does_not_answer_stops_the_site_and_hides_its_password(
     assert "secret" not in done.stdout + done.stderr
 
 
-def test_local_mode_needs_neither_redis_nor_its_client() -> None:
+def test_local_mode_loads_no_distributed_code() -> None:
     code = (
         "import sys, crawler.spiders.base, crawler.pipelines, crawler.runner, crawler.seen;"
-        "sys.exit('redis' in sys.modules or 'scrapy_redis' in sys.modules)"
+        "sys.exit(any(m.startswith(('crawler.cluster', 'scrapy_redis')) for m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

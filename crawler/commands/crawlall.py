@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands import chosen_sites
 from crawler.dates import VN_TZ
 from crawler.locks import EXIT_LOCKED
 from crawler.report import LOCKED, run_id
@@ -53,16 +54,7 @@ class Command(BaseRunSpiderCommand):
         if args:
             raise UsageError(f"unexpected arguments {' '.join(args)}: use --sites a,b")
         known = sorted(self.crawler_process.spider_loader.list())
-        sites = known
-        if opts.sites:
-            sites = [s.strip() for s in opts.sites.split(",") if s.strip()]
-            unknown = sorted(set(sites) - set(known))
-            if unknown or not sites:
-                raise UsageError(
-                    f"--sites {opts.sites!r}: unknown {', '.join(unknown) or 'empty list'}; "
-                    f"expected some of {', '.join(known)}",
-                    print_help=False,
-                )
+        sites = chosen_sites(opts.sites, known) if opts.sites else known
         runs = SiteRuns(self.crawler_process, self.settings, "crawlall")
         runs.report.started_at = self.started_at
         for site in sites:

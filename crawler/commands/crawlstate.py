@@ -31,6 +31,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.cluster.keys import CrawlKeys, SeenKeys
 from crawler.cluster.worker import connect, key_prefix, shown_url
+from crawler.commands import chosen_sites
 from crawler.locks import EXIT_LOCKED
 
 EXIT_NO_REDIS = 1
@@ -118,16 +119,7 @@ class Command(ScrapyCommand):
         """The sites asked for, or None for every site with a crawl; UsageError if unknown."""
         if option is None:
             return None
-        known = sorted(self.crawler_process.spider_loader.list())
-        sites = [s.strip() for s in option.split(",") if s.strip()]
-        unknown = sorted(set(sites) - set(known))
-        if unknown or not sites:
-            raise UsageError(
-                f"--sites {option!r}: unknown {', '.join(unknown) or 'empty list'}; "
-                f"expected some of {', '.join(known)}",
-                print_help=False,
-            )
-        return sites
+        return chosen_sites(option, sorted(self.crawler_process.spider_loader.list()))
 
 
 def _pattern(text: str) -> str:
