@@ -91,6 +91,17 @@ def run_id(started_at: datetime, worker: str | None = None) -> str:
     return f"{stamp}-{worker}" if worker else stamp
 
 
+def article_requests(stats: dict, settings: BaseSettings) -> int | None:
+    """The article requests a crawl answers for: those it queued; in distributed mode those it
+    answered, whoever queued them (a worker answers the others' and they answer its own), and
+    None when it took no request from the shared queue: then it has nothing to be judged on."""
+    if not settings.get("REDIS_URL"):
+        return stats.get("discovery/article_requests", 0)
+    if not stats.get("scheduler/dequeued/redis"):
+        return None
+    return stats.get("articles/answered", 0)
+
+
 def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     """Whether a finished crawl of ``site`` is healthy, with every reason it is not.
 
@@ -101,13 +112,9 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     sample = settings.getint("HEALTH_MIN_SAMPLE")
     written = stats.get("articles/written", 0)
     parsed = stats.get("articles/parsed", 0)
-    requested = stats.get("discovery/article_requests", 0)
-    if settings.get("REDIS_URL"):
-        if not stats.get("scheduler/dequeued/redis"):
-            # The other workers had the crawl's every request: this one has nothing to judge.
-            return run
-        # A worker answers requests the others queued, and they answer its own.
-        requested = stats.get("articles/answered", 0)
+    requested = article_requests(stats, settings)
+    if requested is None:
+        return run
     # Links known from earlier runs (written, or gone: 404 or 410) or older than `since` are
     # news found, just not new.
     found = (

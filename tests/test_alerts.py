@@ -132,6 +132,25 @@ def test_no_article_written_alarms(stats, message):
     assert message in recorded["alerts/failed/Articles/written"]
 
 
+def test_a_distributed_worker_is_judged_on_the_requests_it_answered():
+    distributed = {"REDIS_URL": "redis://127.0.0.1:1/0"}
+    # The other workers took every request: no alarm for this one.
+    statuses, _ = judge({"finish_reason": "finished"}, **distributed)
+    assert statuses["Articles/written"] == "SKIPPED"
+    # It queued 40 article pages, the others answered them; it answered 6, none an article.
+    stats = {
+        "finish_reason": "finished",
+        "scheduler/dequeued/redis": 8,
+        "discovery/article_requests": 40,
+        "articles/answered": 6,
+        "articles/no_article": 6,
+        "discovery/already_seen": 2,
+    }
+    statuses, recorded = judge(stats, **distributed)
+    assert failed(statuses) == {"Articles/written"}
+    assert "none of the 6 article pages requested" in recorded["alerts/failed/Articles/written"]
+
+
 def test_the_minimum_of_articles_is_a_setting_capped_by_max_items():
     stats = {**HEALTHY, "articles/written": 3}
     assert failed(judge(stats, ALERT_MIN_ITEMS="5")[0]) == {"Articles/written"}
