@@ -141,6 +141,8 @@ class ArticlesMonitor(_CrawlMonitor):
         requested = article_requests(self.stats, self.settings)
         if requested is None:
             self.skipTest("this worker took no request: the other workers had them all")
+        if not requested and self.count("discovery/article_requests"):
+            return  # distributed: the other workers answered the links this one found
         sample = _int(self.settings, "ALERT_MIN_SAMPLE")
         unreadable = requested >= max(sample, 1) and self.count("articles/parsed") == 0
         if not_new and not unreadable:

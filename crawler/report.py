@@ -118,7 +118,7 @@ def judge(site: str, stats: dict, settings: BaseSettings) -> SiteRun:
     # Links known from earlier runs (written, or gone: 404 or 410) or older than `since` are
     # news found, just not new.
     found = (
-        requested
+        stats.get("discovery/article_requests", 0)
         + stats.get("discovery/already_seen", 0)
         + stats.get("discovery/gone", 0)
         + stats.get("discovery/outside_window", 0)

@@ -149,6 +149,10 @@ def test_a_distributed_worker_is_judged_on_the_requests_it_answered():
     statuses, recorded = judge(stats, **distributed)
     assert failed(statuses) == {"Articles/written"}
     assert "none of the 6 article pages requested" in recorded["alerts/failed/Articles/written"]
+    # It read the sitemap and queued its 3 links; the others answered them all.
+    found = {"finish_reason": "finished", "scheduler/dequeued/redis": 1}
+    statuses, _ = judge({**found, "discovery/article_requests": 3}, **distributed)
+    assert statuses["Articles/written"] == "OK"
 
 
 def test_the_minimum_of_articles_is_a_setting_capped_by_max_items():

@@ -428,6 +428,9 @@ def test_a_worker_left_without_a_share_is_not_failing() -> None:
         "articles/written": 1,
     }
     assert judge("hanoimoi", busy, settings).status == HEALTHY
+    # It read the sitemap and queued its 3 links; the others answered them all.
+    found = {**idle, "scheduler/dequeued/redis": 1, "discovery/article_requests": 3}
+    assert judge("hanoimoi", found, settings).status == HEALTHY
     failing = {**busy, "articles/answered": 6, "articles/parsed": 0, "articles/written": 0}
     assert judge("hanoimoi", failing, settings).reasons == [
         "none of 6 article pages requested gave an article"
