@@ -31,6 +31,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -182,8 +183,20 @@ class Scheduler(RedisScheduler):
         return scheduler
 
     def open(self, spider):
-        super().open(spider)
+        """scrapy-redis's queue and filter, without its spider.log(), which Scrapy 2.19
+        deprecates; then the heartbeat."""
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server,
+            spider=spider,
+            key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer,
+        )
+        self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
         self.keys = CrawlKeys(key_prefix(self.crawler.settings), spider.name)
+        queued = len(self.queue)
+        if queued:
+            logger.info("%s: joining a crawl with %d requests queued", spider.name, queued)
         self._enqueue_script = self.server.register_script(ENQUEUE)
         self._heartbeat_script = self.server.register_script(HEARTBEAT)
         self._finish_script = self.server.register_script(FINISH)
@@ -258,9 +271,12 @@ class Scheduler(RedisScheduler):
         """The leases of the requests Scrapy has finished, forgotten here; the caller ends them
         in Redis."""
         leased = self.queue.leased
+        slot = self.crawler.engine._slot
+        if slot is None:  # the engine has closed: what is leased stays for LEAVE to put back
+            return []
         # The engine's requests in progress: a request stays there until its response's
         # callback and the items it gave are through (scrapy.core.engine).
-        in_progress = self.crawler.engine._slot.inprogress
+        in_progress = slot.inprogress
         done = [field for field, request in leased.items() if request not in in_progress]
         for field in done:
             del leased[field]
