@@ -64,6 +64,13 @@ class Seen:
     # The errors of the store's own backend: the writer stops the crawl on them.
     errors: tuple[type[BaseException], ...] = ()
     path: object  # where the store lives, for messages
+    data_dir: Path  # output files are recorded relative to it
+
+    def has_url(self, url: str) -> bool:
+        return self.has_key(url_key(url))
+
+    def _relative(self, file: Path) -> str:
+        return Path(os.path.relpath(file, self.data_dir)).as_posix()
 
     def claim(self, url: str, content_hash: str, file: Path, start: int, refresh: bool) -> None:
         """Before a line is written: raise AlreadyWritten when another writer has the article.
@@ -88,6 +95,23 @@ def complete_lines(file: Path, offset: int) -> tuple[list[bytes], int, int]:
         tail = stream.read()
     complete = tail.rfind(b"\n") + 1
     return tail[:complete].splitlines(), offset + complete, offset + len(tail)
+
+
+def tail_articles(file: Path, offset: int) -> tuple[list[tuple[bytes, bytes]], int]:
+    """The URL and content keys of each complete line of ``file`` after ``offset``, and where
+    those lines end. An unreadable line is logged and left out; a torn last line is cut off."""
+    lines, complete, size = complete_lines(file, offset)
+    articles = []
+    for number, line in enumerate(lines, 1):
+        try:
+            article = json.loads(line)
+            articles.append((url_key(article["url"]), content_key(article["content_hash"])))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            logger.error("%s: unreadable line %d after byte %d: %s", file, number, offset, error)
+    if complete < size:
+        logger.warning("cutting a torn last line of %d bytes from %s", size - complete, file)
+        cut_file(file, complete)
+    return articles, complete
 
 
 def cut_file(file: Path, size: int) -> None:
@@ -126,9 +150,6 @@ class SeenStore(Seen):
 
     def close(self) -> None:
         self.db.close()
-
-    def has_url(self, url: str) -> bool:
-        return self.has_key(url_key(url))
 
     def has_key(self, key: bytes) -> bool:
         """Whether the URL of ``key`` (``crawler.urls.url_key``) was recorded."""
@@ -187,13 +208,15 @@ class SeenStore(Seen):
             self._set_size(file, size)
 
     def _insert(self, url: str, content_hash: str) -> None:
-        key = content_key(content_hash)
+        self._insert_keys(url_key(url), content_key(content_hash))
+
+    def _insert_keys(self, url: bytes, content: bytes) -> None:
         self.db.execute(
             "INSERT INTO urls (key, content) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET content = excluded.content",
-            (url_key(url), key),
+            (url, content),
         )
-        self.db.execute("INSERT OR IGNORE INTO contents (key) VALUES (?)", (key,))
+        self.db.execute("INSERT OR IGNORE INTO contents (key) VALUES (?)", (content,))
 
     def _set_size(self, file: Path, size: int) -> None:
         self.db.execute(
@@ -201,9 +224,6 @@ class SeenStore(Seen):
             "ON CONFLICT(path) DO UPDATE SET size = excluded.size",
             (self._relative(file), size),
         )
-
-    def _relative(self, file: Path) -> str:
-        return Path(os.path.relpath(file, self.data_dir)).as_posix()
 
     def recorded_size(self, file: Path) -> int | None:
         """The size of ``file`` the store last recorded (the end of its last recorded line)."""
@@ -248,24 +268,11 @@ class SeenStore(Seen):
         return recovered
 
     def _recover_file(self, file: Path, offset: int) -> int:
-        lines, complete, size = complete_lines(file, offset)
-        recovered = 0  # unreadable lines are logged, not counted
+        articles, complete = tail_articles(file, offset)
         with self._transaction():
-            for number, line in enumerate(lines, 1):
-                try:
-                    article = json.loads(line)
-                    self._insert(article["url"], article["content_hash"])
-                    recovered += 1
-                except (ValueError, KeyError, TypeError, AttributeError) as error:
-                    logger.error(
-                        "%s: unreadable line %d after byte %d: %s", file, number, offset, error
-                    )
-            if complete < size:
-                logger.warning(
-                    "cutting a torn last line of %d bytes from %s", size - complete, file
-                )
-                cut_file(file, complete)
+            for url, content in articles:
+                self._insert_keys(url, content)
             self._set_size(file, complete)
-        if recovered:
-            logger.info("recovered %d written but unrecorded lines of %s", recovered, file)
-        return recovered
+        if articles:
+            logger.info("recovered %d written but unrecorded lines of %s", len(articles), file)
+        return len(articles)

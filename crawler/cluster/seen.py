@@ -18,8 +18,8 @@ and stops.
 
 import json
 import logging
-import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import redis
@@ -28,7 +28,14 @@ from scrapy.crawler import Crawler
 
 from crawler.cluster.keys import CrawlKeys, SeenKeys
 from crawler.cluster.worker import connect, key_prefix, process_token, shown_url, worker_id
-from crawler.seen import AlreadyWritten, Seen, complete_lines, content_key, cut_file
+from crawler.seen import (
+    AlreadyWritten,
+    Seen,
+    complete_lines,
+    content_key,
+    cut_file,
+    tail_articles,
+)
 from crawler.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -165,31 +172,21 @@ class RedisSeenStore(Seen):
             self.lock,
         ]
 
-    def _relative(self, file: Path) -> str:
-        return Path(os.path.relpath(file, self.data_dir)).as_posix()
-
     # Lookups ---------------------------------------------------------------------------------
-
-    def has_url(self, url: str) -> bool:
-        return self.has_key(url_key(url))
 
     def has_key(self, key: bytes) -> bool:
         return bool(self.client.hexists(self.keys.urls, key))
 
     def known_keys(self, keys) -> set[bytes]:
-        wanted = list(set(keys))
         found: set[bytes] = set()
-        for start in range(0, len(wanted), KEY_BATCH):
-            batch = wanted[start : start + KEY_BATCH]
+        for batch in _batches(keys):
             values = self.client.hmget(self.keys.urls, batch)
             found.update(key for key, value in zip(batch, values, strict=True) if value)
         return found
 
     def gone_keys(self, keys, since: float) -> set[bytes]:
-        wanted = list(set(keys))
         found: set[bytes] = set()
-        for start in range(0, len(wanted), KEY_BATCH):
-            batch = wanted[start : start + KEY_BATCH]
+        for batch in _batches(keys):
             scores = self.client.zmscore(self.keys.gone, batch)
             found.update(
                 key for key, at in zip(batch, scores, strict=True) if at is not None and at >= since
@@ -319,21 +316,17 @@ class RedisSeenStore(Seen):
         self.abandon()
 
     def _adopt_tail(self, file: Path, offset: int) -> None:
-        lines, complete, size = complete_lines(file, offset)
-        pairs: list[bytes | str] = []
-        for number, line in enumerate(lines, 1):
-            try:
-                article = json.loads(line)
-                pairs += [url_key(article["url"]), content_key(article["content_hash"])]
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                logger.error(
-                    "%s: unreadable line %d after byte %d: %s", file, number, offset, error
-                )
-        if complete < size:
-            logger.warning("cutting a torn last line of %d bytes from %s", size - complete, file)
-            cut_file(file, complete)
+        articles, complete = tail_articles(file, offset)
+        pairs = [key for article in articles for key in article]
         self._adopt(keys=self._claim_keys(), args=[self._relative(file), complete, *pairs])
-        self.recovered += len(pairs) // 2
+        self.recovered += len(articles)
         logger.warning(
-            "%s: %d lines Redis had no record of were recorded as seen", file, len(pairs) // 2
+            "%s: %d lines Redis had no record of were recorded as seen", file, len(articles)
         )
+
+
+def _batches(keys) -> Iterator[list[bytes]]:
+    """``keys`` without repeats, KEY_BATCH at a time: one HMGET or ZMSCORE each."""
+    wanted = list(set(keys))
+    for start in range(0, len(wanted), KEY_BATCH):
+        yield wanted[start : start + KEY_BATCH]
