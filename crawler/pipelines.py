@@ -21,7 +21,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dates import VN_TZ, to_iso
 from crawler.items import ARTICLE_FIELDS, SCHEMA_VERSION, article_schema
-from crawler.report import FILLED_FIELDS
+from crawler.report import FILLED_FIELDS, run_worker
 from crawler.seen import AlreadyWritten, Seen
 from crawler.text import clean_text
 
@@ -179,11 +179,8 @@ class JsonLinesWriterPipeline:
         self.store = _seen_store(crawler)
         self.data_dir = Path(crawler.settings.get("DATA_DIR") or "data")
         # In distributed mode each worker writes files of its own: <day>.<worker>.jsonl.
-        self.file_suffix = ""
-        if crawler.settings.get("REDIS_URL"):
-            from crawler.cluster.worker import worker_id
-
-            self.file_suffix = f".{worker_id(crawler.settings)}"
+        worker = run_worker(crawler.settings)
+        self.file_suffix = f".{worker}" if worker else ""
         self.files: dict[Path, int] = {}
         self.failure: str | None = None  # why writing stopped, once it has
 

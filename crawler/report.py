@@ -85,6 +85,16 @@ class SiteRun:
         }
 
 
+def run_worker(settings: BaseSettings) -> str | None:
+    """The worker's id in distributed mode, which names its logs, reports and output files;
+    else None."""
+    if not settings.get("REDIS_URL"):
+        return None
+    from crawler.cluster.worker import worker_id  # Redis is needed only in this mode
+
+    return worker_id(settings)
+
+
 def run_id(started_at: datetime, worker: str | None = None) -> str:
     """A run's name in DATA_DIR/logs and DATA_DIR/reports: its start, and its worker's id."""
     stamp = started_at.strftime("%Y%m%dT%H%M%S")

@@ -18,19 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from crawler.locks import LockUnavailable, SiteLock, SiteLocked
-from crawler.report import HEALTHY, LOCKED, NOT_STARTED, RunReport, SiteRun, judge
+from crawler.report import HEALTHY, LOCKED, NOT_STARTED, RunReport, SiteRun, judge, run_worker
 from crawler.spiders.arguments import ArgumentError, parse_moment
 
 logger = logging.getLogger(__name__)
-
-
-def run_worker(settings: BaseSettings) -> str | None:
-    """The worker's id in distributed mode, which names its logs and reports; else None."""
-    if not settings.get("REDIS_URL"):
-        return None
-    from crawler.cluster.worker import worker_id
-
-    return worker_id(settings)
 
 
 def state_path(data_dir: Path, site: str) -> Path:

@@ -18,8 +18,8 @@ from scrapy.exceptions import UsageError
 from crawler.commands import chosen_sites
 from crawler.dates import VN_TZ
 from crawler.locks import EXIT_LOCKED
-from crawler.report import LOCKED, run_id
-from crawler.runner import SiteRuns, run_worker
+from crawler.report import LOCKED, run_id, run_worker
+from crawler.runner import SiteRuns
 from crawler.spiders.arguments import ArgumentError
 
 
